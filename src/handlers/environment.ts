@@ -1,0 +1,48 @@
+/**
+ * The environment variables the Lambda handlers read. template.yaml sets exactly these; the
+ * deploy test checks that the two agree.
+ */
+import { ConfigurationError } from "../errors.js";
+
+/** Names of the handlers' environment variables. */
+export const ENV = {
+  /** DynamoDB table of schedules and runs. */
+  table: "SCHEDULE_TABLE",
+  /** Shards of the due index (default 4); must match the data already written. */
+  dueShards: "DUE_SHARDS",
+  /** SNS topic the tick publishes occurrences to. */
+  invocationsTopicArn: "INVOCATIONS_TOPIC_ARN",
+  /** SQS queue precise occurrences are sent to directly, with DelaySeconds. */
+  invocationsQueueUrl: "INVOCATIONS_QUEUE_URL",
+  /** SNS topic failure and expiry events are published to. */
+  errorsTopicArn: "ERRORS_TOPIC_ARN",
+  /** Days run records are kept (DynamoDB TTL), default 30. */
+  runRetentionDays: "RUN_RETENTION_DAYS",
+} as const;
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Reads a required variable, or throws a {@link ConfigurationError} that names it. */
+export function requireEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === "") {
+    throw new ConfigurationError(`environment variable ${name} is not set`);
+  }
+  return value;
+}
+
+/** Reads an optional positive integer variable, or returns `fallback`. */
+export function intEnv(
+  name: EnvName,
+  fallback: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new ConfigurationError(
+      `environment variable ${name} must be a whole number ≥ 1, got "${value}"`,
+    );
+  }
+  return parsed;
+}
