@@ -103,7 +103,10 @@ export interface ScheduleRecord {
 /** The fields a caller may set when creating a schedule; the store sets the rest. */
 export type NewScheduleRecord = Omit<ScheduleRecord, "version" | "updatedAt">;
 
-/** Fields that `updateSchedule` may change. `undefined` values are removed from the record. */
+/**
+ * Fields that `updateSchedule` and `claim` may change. A key set to `undefined` removes the field
+ * from the record; a key that is absent leaves it as it is (except in a {@link Claim}).
+ */
 export type ScheduleChanges = Partial<Omit<ScheduleRecord, "id" | "createdAt" | "version">>;
 
 /** A run error, bounded in size by the writer (message ≤ 4 KiB, stack ≤ 8 KiB). */
@@ -144,7 +147,7 @@ export interface RunRecord {
   readonly expiresAt?: number;
 }
 
-/** Fields that `updateRun` may change. */
+/** Fields that `updateRun` may change; as in {@link ScheduleChanges}, `undefined` removes one. */
 export type RunChanges = Partial<
   Omit<RunRecord, "runId" | "scheduleId" | "scheduledAt" | "job" | "createdAt">
 >;
@@ -166,7 +169,12 @@ export function parseRunId(runId: string): { scheduleId: string; scheduledAt: nu
 /** One page of a listing; pass `cursor` back to get the next. */
 export interface Page<T> {
   readonly items: readonly T[];
-  /** Opaque; absent on the last page. */
+  /**
+   * Opaque; present exactly when more items matched after this page, absent on the last page.
+   * It marks a position (the last item returned), so items written between two pages may or may
+   * not appear; none is returned twice unless it moved past the position (e.g. a claimed
+   * schedule whose new `dueAt` is still within `dueBefore`).
+   */
   readonly cursor?: string;
 }
 
@@ -188,6 +196,15 @@ export interface QueryDueOptions {
   readonly cursor?: string;
 }
 
+/** Options of {@link ScheduleStore.listPendingRuns}. */
+export interface ListPendingRunsOptions {
+  /** PENDING runs with `createdAt <= createdBefore`. */
+  readonly createdBefore: number;
+  /** Page size, default 100. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
 export interface ListRunsOptions {
   /** Page size, default 20. */
   readonly limit?: number;
@@ -199,18 +216,42 @@ export interface ListRunsOptions {
 
 /** What one claim writes, all or nothing. */
 export interface Claim {
-  /** The schedule as it was read; the claim holds only if its `version` is unchanged. */
+  /**
+   * The schedule exactly as it was read; the claim holds only if its `version` is unchanged
+   * (an adapter may write this record with `changes` applied in place of the stored one).
+   */
   readonly schedule: ScheduleRecord;
-  /** The new values of the schedule's fields (nextRunAt/dueAt absent: off the due index). */
+  /**
+   * The new values of the schedule's fields, applied as by `updateSchedule`, except that
+   * `nextRunAt` and `dueAt` always come from here: absent or `undefined` takes the schedule off
+   * the due index (a claim always moves past the occurrence it claims). `updatedAt` defaults to
+   * the store's clock.
+   */
   readonly changes: ScheduleChanges;
-  /** Run records to create; each must not exist yet. At most 25. */
+  /**
+   * Run records to create; each must not exist yet. At most 25, with distinct `scheduledAt`.
+   * Each carries the payload, and DynamoDB refuses a transaction over 4 MB: with payloads near
+   * the 256 KiB limit, claim fewer runs at a time (about 14), or the claim fails with StoreError.
+   */
   readonly runs: readonly RunRecord[];
 }
 
 /** Why a claim did not take. */
+export const CLAIM_REFUSAL = {
+  /**
+   * The schedule's version is not the one read: another claim or an update came first (on
+   * DynamoDB this also covers a concurrent transaction on the schedule). Re-read it.
+   */
+  scheduleChanged: "schedule-changed",
+  /** One of the runs exists already (e.g. created by run-now); nothing was written. */
+  runExists: "run-exists",
+} as const;
+export type ClaimRefusal = (typeof CLAIM_REFUSAL)[keyof typeof CLAIM_REFUSAL];
+
+/** The outcome of {@link ScheduleStore.claim}: the advanced schedule, or why it did not take. */
 export type ClaimResult =
   | { readonly claimed: true; readonly schedule: ScheduleRecord }
-  | { readonly claimed: false; readonly reason: "schedule-changed" | "run-exists" };
+  | { readonly claimed: false; readonly reason: ClaimRefusal };
 
 /**
  * Where schedules and their runs live.
@@ -236,12 +277,14 @@ export type ClaimResult =
  * - Runs past `expiresAt` may linger until the backend purges them.
  */
 export interface ScheduleStore {
-  /** Creates a schedule with `version` 1. */
+  /** Creates a schedule with `version` 1 and `updatedAt` = `createdAt`. */
   createSchedule(record: NewScheduleRecord): Promise<ScheduleRecord>;
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;
   /**
-   * Applies `changes`, increments `version`, sets `updatedAt`. With `expectedVersion`, throws
-   * {@link ConflictError} if the stored version differs.
+   * Applies `changes`, increments `version`, sets `updatedAt` (to `now`, else
+   * `changes.updatedAt`, else the store's clock). With `expectedVersion`, throws
+   * {@link ConflictError} if the stored version differs; without it, the update is applied to
+   * whatever version is current.
    */
   updateSchedule(
     id: string,
@@ -258,12 +301,17 @@ export interface ScheduleStore {
   /** Atomically advances a schedule and creates its run records; see {@link Claim}. */
   claim(claim: Claim): Promise<ClaimResult>;
 
-  /** Creates a run that does not exist yet (run-now); ConflictError if it does. */
+  /**
+   * Creates a run that does not exist yet (run-now); ConflictError if it does. Like `claim`, it
+   * stores `runId` as {@link runIdOf}(`scheduleId`, `scheduledAt`).
+   */
   createRun(run: RunRecord): Promise<RunRecord>;
   getRun(scheduleId: string, scheduledAt: number): Promise<RunRecord | undefined>;
   /**
    * Changes a run if its status is one of `expect` (or it is RUNNING and started before
-   * `staleRunningBefore`, i.e. its runner died); otherwise throws {@link ConflictError}.
+   * `staleRunningBefore`, i.e. its runner died); otherwise, or when the run does not exist,
+   * throws {@link ConflictError}. Sets `updatedAt` (to `changes.updatedAt`, else the store's
+   * clock).
    */
   updateRun(
     scheduleId: string,
@@ -274,11 +322,7 @@ export interface ScheduleStore {
   /** A schedule's runs, newest first. */
   listRuns(scheduleId: string, options?: ListRunsOptions): Promise<Page<RunRecord>>;
   /** PENDING runs created at or before `createdBefore`, oldest first, from an index. */
-  listPendingRuns(options: {
-    readonly createdBefore: number;
-    readonly limit?: number;
-    readonly cursor?: string;
-  }): Promise<Page<RunRecord>>;
+  listPendingRuns(options: ListPendingRunsOptions): Promise<Page<RunRecord>>;
 
   /** Releases connections/files. */
   close(): Promise<void>;

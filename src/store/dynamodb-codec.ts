@@ -1,0 +1,115 @@
+/**
+ * Records ↔ DynamoDB items (as plain objects for the document client). Record fields are kept as
+ * top-level attributes under their own names; arbitrary JSON (payload, result) is kept as JSON
+ * text, so numbers, depth and empty values round-trip exactly whatever DynamoDB's own limits.
+ */
+
+import { SCHEDULE_TABLE } from "./dynamodb-table.js";
+import { isDue, withoutUndefined } from "./records.js";
+import type { RunError, RunRecord, ScheduleRecord } from "./types.js";
+import { RUN_STATUS, runIdOf } from "./types.js";
+
+/** A DynamoDB item as the document client reads and writes it. */
+export type Item = Record<string, unknown>;
+/** A primary key (or, for an index, the key an `ExclusiveStartKey` needs). */
+export type Key = Record<string, string | number>;
+
+const P = SCHEDULE_TABLE.keyPrefix;
+
+/**
+ * The shard of `id` on a sharded index: FNV-1a (32 bit) over its UTF-16 code units, modulo
+ * `shards`. Stable across processes and releases: changing it would strand items.
+ */
+export function shardOf(id: string, shards: number): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return String((hash >>> 0) % shards);
+}
+
+export function scheduleKey(id: string): Key {
+  return { pk: `${P.schedule}${id}`, sk: P.scheduleItem };
+}
+
+export function runSortKey(scheduledAt: number): string {
+  return `${P.run}${new Date(scheduledAt).toISOString()}`;
+}
+
+export function runKey(scheduleId: string, scheduledAt: number): Key {
+  return { pk: `${P.schedule}${scheduleId}`, sk: runSortKey(scheduledAt) };
+}
+
+/** Fields kept as JSON text. */
+const JSON_FIELDS: ReadonlySet<string> = new Set(["payload", "result"]);
+
+/** A record field's attribute value. */
+export function encodeField(field: string, value: unknown): unknown {
+  return JSON_FIELDS.has(field) && value !== undefined ? JSON.stringify(value) : value;
+}
+
+export function encodeSchedule(record: ScheduleRecord, shards: number): Item {
+  return withoutUndefined({
+    ...record,
+    ...scheduleKey(record.id),
+    payload: JSON.stringify(record.payload),
+    // Sparse: an item without dueShard is not on the due index.
+    dueShard: isDue(record) ? shardOf(record.id, shards) : undefined,
+  });
+}
+
+export function decodeSchedule(item: Item): ScheduleRecord {
+  const { pk: _pk, sk: _sk, dueShard: _shard, payload, ...fields } = item;
+  return { ...(fields as Omit<ScheduleRecord, "payload">), payload: JSON.parse(String(payload)) };
+}
+
+/** The `pendingShard` a run with this status carries; undefined keeps it off the pending index. */
+export function pendingShardOf(
+  scheduleId: string,
+  status: string,
+  shards: number,
+): string | undefined {
+  return status === RUN_STATUS.PENDING ? shardOf(scheduleId, shards) : undefined;
+}
+
+/** The attributes that put a run on the `pending` index while it is PENDING. */
+function pendingKeysOf(
+  run: RunRecord,
+  shards: number,
+): { pendingShard?: string; pendingAt?: number } {
+  const pendingShard = pendingShardOf(run.scheduleId, run.status, shards);
+  return pendingShard === undefined ? {} : { pendingShard, pendingAt: run.createdAt };
+}
+
+export function encodeRun(run: RunRecord, shards: number): Item {
+  const { runId: _derived, ...fields } = run;
+  return withoutUndefined({
+    ...fields,
+    ...runKey(run.scheduleId, run.scheduledAt),
+    payload: JSON.stringify(run.payload),
+    result: encodeField("result", run.result),
+    ...pendingKeysOf(run, shards),
+  });
+}
+
+export function decodeRun(item: Item): RunRecord {
+  const {
+    pk: _pk,
+    sk: _sk,
+    pendingShard: _shard,
+    pendingAt: _at,
+    payload,
+    result,
+    error,
+    ...fields
+  } = item;
+  const run = fields as Omit<RunRecord, "runId" | "payload" | "result" | "error">;
+  return withoutUndefined({
+    runId: runIdOf(run.scheduleId, run.scheduledAt),
+    ...run,
+    payload: JSON.parse(String(payload)),
+    result: result === undefined ? undefined : JSON.parse(String(result)),
+    error: error as RunError | undefined,
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * What the DynamoDB store's modules share: the document client, the table, the shard count,
+ * and one way to send a request that translates its errors.
+ */
+import type { ReturnConsumedCapacity } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type Operation, storeErrorOf } from "./dynamodb-errors.js";
+
+export interface DynamoContext {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly shards: number;
+  /** Spread into every request: `ReturnConsumedCapacity` when asked for, else nothing. */
+  readonly capacity: { readonly ReturnConsumedCapacity?: ReturnConsumedCapacity };
+}
+
+/** Runs one request; a failure becomes our error (ConflictError, StoreError) with `cause`. */
+export async function request<T>(
+  context: DynamoContext,
+  operation: Omit<Operation, "tableName">,
+  call: (doc: DynamoDBDocumentClient) => Promise<T>,
+): Promise<T> {
+  try {
+    return await call(context.doc);
+  } catch (error) {
+    throw storeErrorOf(error, { ...operation, tableName: context.tableName });
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The DynamoDB store's run records: single-item reads and conditional updates, a schedule's
+ * history from its partition, the PENDING outbox from the sharded `pending` index, and batch
+ * deletion with the schedule.
+ */
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { ConflictError, StoreError } from "../errors.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import {
+  decodeRun,
+  encodeField,
+  encodeRun,
+  type Item,
+  type Key,
+  pendingShardOf,
+  runKey,
+  runSortKey,
+} from "./dynamodb-codec.js";
+import { type DynamoContext, request } from "./dynamodb-context.js";
+import { SCHEDULE_TABLE } from "./dynamodb-table.js";
+import { isInstant, PAGE_SIZE, pageSize, type RunCondition, storedRun } from "./records.js";
+import type { ListRunsOptions, Page, RunChanges, RunRecord } from "./types.js";
+import { RUN_STATUS } from "./types.js";
+
+const FIXED: ReadonlySet<string> = new Set([
+  "runId",
+  "scheduleId",
+  "scheduledAt",
+  "job",
+  "createdAt",
+  "updatedAt",
+]);
+
+export async function createRun(context: DynamoContext, run: RunRecord): Promise<RunRecord> {
+  const created = storedRun(run);
+  try {
+    await request(context, { name: "createRun", scheduleId: run.scheduleId }, (doc) =>
+      doc.send(
+        new PutCommand({
+          TableName: context.tableName,
+          Item: encodeRun(created, context.shards),
+          ConditionExpression: "attribute_not_exists(pk)",
+          ...context.capacity,
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    throw new ConflictError(
+      `run "${created.runId}" exists already`,
+      { scheduleId: run.scheduleId },
+      { cause: error.cause },
+    );
+  }
+  return created;
+}
+
+export async function getRun(
+  context: DynamoContext,
+  scheduleId: string,
+  scheduledAt: number,
+): Promise<RunRecord | undefined> {
+  const out = await request(context, { name: "getRun", scheduleId }, (doc) =>
+    doc.send(
+      new GetCommand({
+        TableName: context.tableName,
+        Key: runKey(scheduleId, scheduledAt),
+        ConsistentRead: true,
+        ...context.capacity,
+      }),
+    ),
+  );
+  return out.Item === undefined ? undefined : decodeRun(out.Item);
+}
+
+/** The condition expression of `updateRun`, or undefined when no run can satisfy it. */
+function conditionOf(
+  condition: RunCondition,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string | undefined {
+  const alternatives: string[] = [];
+  names["#status"] = "status";
+  if (condition.expect.length > 0) {
+    const marks = condition.expect.map((status, i) => {
+      values[`:expect${i}`] = status;
+      return `:expect${i}`;
+    });
+    alternatives.push(`#status IN (${marks.join(", ")})`);
+  }
+  if (condition.staleRunningBefore !== undefined) {
+    values[":running"] = RUN_STATUS.RUNNING;
+    values[":stale"] = condition.staleRunningBefore;
+    names["#startedAt"] = "startedAt";
+    alternatives.push("(#status = :running AND #startedAt < :stale)");
+  }
+  return alternatives.length === 0
+    ? undefined
+    : `attribute_exists(pk) AND (${alternatives.join(" OR ")})`;
+}
+
+export async function updateRun(
+  context: DynamoContext,
+  scheduleId: string,
+  scheduledAt: number,
+  changes: RunChanges,
+  condition: RunCondition,
+): Promise<RunRecord> {
+  const names: Record<string, string> = { "#updatedAt": "updatedAt" };
+  const values: Record<string, unknown> = { ":updatedAt": changes.updatedAt ?? Date.now() };
+  const refused = (status: string, cause?: unknown) =>
+    new ConflictError(
+      `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
+      { scheduleId },
+      cause === undefined ? undefined : { cause },
+    );
+  const conditionExpression = conditionOf(condition, names, values);
+  if (conditionExpression === undefined) throw refused("cannot change: nothing is expected");
+
+  const set = ["#updatedAt = :updatedAt"];
+  const remove: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    if (FIXED.has(field)) continue;
+    names[`#${field}`] = field;
+    if (value === undefined) remove.push(`#${field}`);
+    else {
+      values[`:set_${field}`] = encodeField(field, value);
+      set.push(`#${field} = :set_${field}`);
+    }
+  }
+  if (changes.status !== undefined) {
+    // Leaving PENDING takes the run off the outbox index; returning to it puts it back.
+    const shard = pendingShardOf(scheduleId, changes.status, context.shards);
+    if (shard === undefined) remove.push("pendingShard", "pendingAt");
+    else {
+      set.push("pendingShard = :pendingShard", "pendingAt = #createdAt");
+      values[":pendingShard"] = shard;
+      names["#createdAt"] = "createdAt";
+    }
+  }
+  try {
+    const out = await request(context, { name: "updateRun", scheduleId }, (doc) =>
+      doc.send(
+        new UpdateCommand({
+          TableName: context.tableName,
+          Key: runKey(scheduleId, scheduledAt),
+          UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
+          ConditionExpression: conditionExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          ...context.capacity,
+        }),
+      ),
+    );
+    return decodeRun(out.Attributes as Item);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    // The old item comes back in wire format: { status: { S: "RUNNING" } }.
+    const old = (error.cause as { Item?: { status?: { S?: string } } }).Item;
+    throw refused(
+      old?.status?.S === undefined ? "does not exist" : `is ${old.status.S}`,
+      error.cause,
+    );
+  }
+}
+
+/** Reads `pk`'s run items newest first, filtered, until `limit + 1` match or they run out. */
+export async function listRuns(
+  context: DynamoContext,
+  scheduleId: string,
+  options: ListRunsOptions,
+): Promise<Page<RunRecord>> {
+  const limit = pageSize(options.limit, PAGE_SIZE.runs);
+  const cursorAt =
+    options.cursor === undefined ? undefined : decodeCursor(options.cursor, isInstant);
+  const upper = Math.min(
+    options.before ?? Number.POSITIVE_INFINITY,
+    cursorAt ?? Number.POSITIVE_INFINITY,
+  );
+  const { pk } = runKey(scheduleId, 0);
+  const values: Record<string, unknown> = { ":pk": pk, ":lo": SCHEDULE_TABLE.keyPrefix.run };
+  let keyCondition = "pk = :pk AND begins_with(sk, :lo)";
+  if (Number.isFinite(upper)) {
+    // Scheduled strictly before `upper`, in whole milliseconds as the sort key holds them.
+    values[":hi"] = runSortKey(Math.ceil(upper) - 1);
+    keyCondition = "pk = :pk AND sk BETWEEN :lo AND :hi";
+  }
+  if (options.status !== undefined) values[":status"] = options.status;
+
+  const found: RunRecord[] = [];
+  let start: Key | undefined;
+  do {
+    const out = await request(context, { name: "listRuns", scheduleId }, (doc) =>
+      doc.send(
+        new QueryCommand({
+          TableName: context.tableName,
+          KeyConditionExpression: keyCondition,
+          ScanIndexForward: false,
+          ExpressionAttributeValues: values,
+          // A filter is applied after the read: ask for full pages rather than many short ones.
+          ...(options.status === undefined
+            ? { Limit: limit + 1 - found.length }
+            : {
+                FilterExpression: "#status = :status",
+                ExpressionAttributeNames: { "#status": "status" },
+              }),
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          ...context.capacity,
+        }),
+      ),
+    );
+    found.push(...(out.Items ?? []).map(decodeRun));
+    start = out.LastEvaluatedKey as Key | undefined;
+  } while (start !== undefined && found.length <= limit);
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  return found.length > limit && last !== undefined
+    ? { items, cursor: encodeCursor(last.scheduledAt) }
+    : { items };
+}
+
+/** Deletes every run item of a schedule, 25 per request, retrying what DynamoDB leaves. */
+export async function deleteRunsOf(context: DynamoContext, scheduleId: string): Promise<void> {
+  const { pk } = runKey(scheduleId, 0);
+  let start: Key | undefined;
+  do {
+    const out = await request(context, { name: "deleteSchedule", scheduleId }, (doc) =>
+      doc.send(
+        new QueryCommand({
+          TableName: context.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :run)",
+          ExpressionAttributeValues: { ":pk": pk, ":run": SCHEDULE_TABLE.keyPrefix.run },
+          ProjectionExpression: "pk, sk",
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          ...context.capacity,
+        }),
+      ),
+    );
+    const keys = (out.Items ?? []) as Key[];
+    for (let i = 0; i < keys.length; i += 25)
+      await deleteBatch(context, scheduleId, keys.slice(i, i + 25));
+    start = out.LastEvaluatedKey as Key | undefined;
+  } while (start !== undefined);
+}
+
+async function deleteBatch(
+  context: DynamoContext,
+  scheduleId: string,
+  keys: readonly Key[],
+): Promise<void> {
+  let requests = keys.map((Key) => ({ DeleteRequest: { Key } }));
+  for (let attempt = 0; requests.length > 0; attempt += 1) {
+    if (attempt === 8) {
+      throw new StoreError(
+        `DynamoDB kept ${requests.length} run deletions of "${scheduleId}" unprocessed on table "${context.tableName}"; delete the schedule again to finish`,
+      );
+    }
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    const out = await request(context, { name: "deleteSchedule", scheduleId }, (doc) =>
+      doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [context.tableName]: requests },
+          ...context.capacity,
+        }),
+      ),
+    );
+    requests = (out.UnprocessedItems?.[context.tableName] ?? []) as typeof requests;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The record rules every adapter shares, so that the memory, SQLite and DynamoDB stores cannot
+ * drift apart: how changes merge, when a schedule is on the due index, when a run may change,
+ * and the orders listings follow.
+ */
+import type {
+  Claim,
+  ListSchedulesOptions,
+  RunChanges,
+  RunRecord,
+  ScheduleChanges,
+  ScheduleRecord,
+} from "./types.js";
+import { runIdOf, SCHEDULE_STATE } from "./types.js";
+
+/** Default page sizes, as documented on the options. */
+export const PAGE_SIZE = { schedules: 100, due: 100, runs: 20, pending: 100 } as const;
+
+/** A usable page size: a positive integer, `fallback` when not given. */
+export function pageSize(limit: number | undefined, fallback: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.max(1, Math.floor(limit));
+}
+
+/** Keys that identify a record and that no change may touch. */
+const FIXED_SCHEDULE_KEYS: ReadonlySet<string> = new Set(["id", "createdAt", "version"]);
+const FIXED_RUN_KEYS: ReadonlySet<string> = new Set([
+  "runId",
+  "scheduleId",
+  "scheduledAt",
+  "job",
+  "createdAt",
+]);
+
+/** A copy of `record` with `changes` applied: `undefined` removes a field. */
+function merge<T extends object>(record: T, changes: object, fixed: ReadonlySet<string>): T {
+  const next: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (fixed.has(key)) continue;
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next as T;
+}
+
+/** The schedule after an update: changes merged, `version` incremented, `updatedAt` set. */
+export function updatedSchedule(
+  record: ScheduleRecord,
+  changes: ScheduleChanges,
+  updatedAt: number,
+): ScheduleRecord {
+  return { ...merge(record, changes, FIXED_SCHEDULE_KEYS), updatedAt, version: record.version + 1 };
+}
+
+/** The schedule a claim writes; see {@link Claim} for why `nextRunAt`/`dueAt` default to absent. */
+export function claimedSchedule(claim: Claim, now: number): ScheduleRecord {
+  const changes: ScheduleChanges = { nextRunAt: undefined, dueAt: undefined, ...claim.changes };
+  return updatedSchedule(claim.schedule, changes, claim.changes.updatedAt ?? now);
+}
+
+/** A new schedule as stored. */
+export function newSchedule(record: Omit<ScheduleRecord, "version" | "updatedAt">): ScheduleRecord {
+  return withoutUndefined({ ...record, updatedAt: record.createdAt, version: 1 });
+}
+
+/** A run as stored: its id is always derived from its key. */
+export function storedRun(run: RunRecord): RunRecord {
+  return withoutUndefined({ ...run, runId: runIdOf(run.scheduleId, run.scheduledAt) });
+}
+
+/** The run after `changes`, with `updatedAt` set. */
+export function updatedRun(run: RunRecord, changes: RunChanges, now: number): RunRecord {
+  return { ...merge(run, changes, FIXED_RUN_KEYS), updatedAt: changes.updatedAt ?? now };
+}
+
+/** The condition of `updateRun`. */
+export interface RunCondition {
+  readonly expect: readonly string[];
+  readonly staleRunningBefore?: number;
+}
+
+/** Whether `updateRun` may change this run. */
+export function runConditionHolds(run: RunRecord, condition: RunCondition): boolean {
+  if (condition.expect.includes(run.status)) return true;
+  return (
+    condition.staleRunningBefore !== undefined &&
+    run.status === "RUNNING" &&
+    run.startedAt !== undefined &&
+    run.startedAt < condition.staleRunningBefore
+  );
+}
+
+/** Whether a schedule belongs on the due index. */
+export function isDue(record: ScheduleRecord): record is ScheduleRecord & { dueAt: number } {
+  return record.state === SCHEDULE_STATE.ENABLED && record.dueAt !== undefined;
+}
+
+/** Whether a schedule passes the filters of `listSchedules`. */
+export function matchesScheduleFilter(
+  record: ScheduleRecord,
+  options: ListSchedulesOptions,
+): boolean {
+  if (options.job !== undefined && record.job !== options.job) return false;
+  if (options.state !== undefined && record.state !== options.state) return false;
+  if (options.dueBefore !== undefined) {
+    return record.nextRunAt !== undefined && record.nextRunAt <= options.dueBefore;
+  }
+  return true;
+}
+
+/** Position of a schedule in `listSchedules` order: by next run (none last), then id. */
+export interface ListPosition {
+  /** `null`: no next run. */
+  readonly n: number | null;
+  readonly id: string;
+}
+
+export function listPositionOf(record: ScheduleRecord): ListPosition {
+  return { n: record.nextRunAt ?? null, id: record.id };
+}
+
+/** Compares two positions in `listSchedules` order. */
+export function compareListPositions(a: ListPosition, b: ListPosition): number {
+  if (a.n !== b.n) {
+    if (a.n === null) return 1;
+    if (b.n === null) return -1;
+    return a.n - b.n;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function isListPosition(value: unknown): value is ListPosition {
+  if (typeof value !== "object" || value === null) return false;
+  const { n, id } = value as Record<string, unknown>;
+  return (n === null || typeof n === "number") && typeof id === "string";
+}
+
+/**
+ * One page of `listSchedules` from every matching schedule, for adapters that cannot read them
+ * in order (they sort in memory).
+ */
+export function pageOfSchedules(
+  matching: readonly ScheduleRecord[],
+  after: ListPosition | undefined,
+  limit: number,
+): { items: ScheduleRecord[]; last: ListPosition | undefined } {
+  const sorted = matching
+    .filter((r) => after === undefined || compareListPositions(listPositionOf(r), after) > 0)
+    .sort((a, b) => compareListPositions(listPositionOf(a), listPositionOf(b)));
+  const items = sorted.slice(0, limit);
+  const lastItem = items.at(-1);
+  const more = sorted.length > limit && lastItem !== undefined;
+  return { items, last: more ? listPositionOf(lastItem) : undefined };
+}
+
+/** Cursor positions of the sorted indexes of the memory and SQLite stores. */
+export type DuePosition = readonly [dueAt: number, id: string];
+export type PendingPosition = readonly [createdAt: number, scheduleId: string, scheduledAt: number];
+
+export const isDuePosition = (v: unknown): v is DuePosition =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && typeof v[1] === "string";
+export const isPendingPosition = (v: unknown): v is PendingPosition =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  typeof v[0] === "number" &&
+  typeof v[1] === "string" &&
+  typeof v[2] === "number";
+/** A history position: the `scheduledAt` of the last run returned. */
+export const isInstant = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** A copy without keys whose value is `undefined`, so stored records compare strictly. */
+export function withoutUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== undefined) out[key] = field;
+  }
+  return out as T;
+}

@@ -1,0 +1,263 @@
+/**
+ * The embedded store on `node:sqlite`: one file (or memory), WAL, the schema in
+ * sqlite-schema.ts. Every write that must be atomic runs in a `BEGIN IMMEDIATE` transaction, so
+ * two processes on one file (the local runner and the CLI) serialise their writes.
+ */
+import {
+  ConflictError,
+  ScheduleExistsError,
+  ScheduleNotFoundError,
+  StoreError,
+} from "../errors.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
+import {
+  claimedSchedule,
+  isDuePosition,
+  isInstant,
+  isListPosition,
+  isPendingPosition,
+  matchesScheduleFilter,
+  newSchedule,
+  PAGE_SIZE,
+  pageOfSchedules,
+  pageSize,
+  runConditionHolds,
+  storedRun,
+  updatedRun,
+  updatedSchedule,
+} from "./records.js";
+import { guard, openDatabase } from "./sqlite-connection.js";
+import {
+  decodeRun,
+  decodeSchedule,
+  encodeRun,
+  encodeSchedule,
+  listQuery,
+  SQL,
+} from "./sqlite-schema.js";
+import type { Page, RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
+import { CLAIM_REFUSAL } from "./types.js";
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file, created with its directory if missing. Default `:memory:`. */
+  readonly path?: string;
+  /** How long a write waits for another process's transaction, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** Later than any instant a `Date` can hold: the upper bound of an unbounded history read. */
+const END_OF_TIME = 8.64e15 + 1;
+
+/**
+ * Opens (creating if needed) a SQLite {@link ScheduleStore}. Commits are durable when the
+ * process dies (WAL with `synchronous = NORMAL`); the last commits may be lost if the machine
+ * loses power. See the interface for the contract.
+ *
+ * @example
+ * const store = createSqliteStore({ path: ".lambda-scheduler/schedules.db" });
+ */
+export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleStore {
+  const path = options.path ?? ":memory:";
+  const { db, run, rows, immediate } = openDatabase(path, options.busyTimeoutMs ?? 5_000);
+
+  function readSchedule(id: string): ScheduleRecord | undefined {
+    const row = rows(SQL.getSchedule, id)[0];
+    return row === undefined ? undefined : decodeSchedule(row);
+  }
+  function readRun(scheduleId: string, scheduledAt: number): RunRecord | undefined {
+    const row = rows(SQL.getRun, scheduleId, scheduledAt)[0];
+    return row === undefined ? undefined : decodeRun(row);
+  }
+  function writeSchedule(next: ScheduleRecord, fromVersion: number): boolean {
+    return run("writeSchedule", ...encodeSchedule(next), next.id, fromVersion).changes === 1;
+  }
+  function page<T>(items: T[], more: boolean, position: () => unknown): Page<T> {
+    return more ? { items, cursor: encodeCursor(position()) } : { items };
+  }
+
+  return {
+    async createSchedule(record) {
+      return guard("createSchedule", () => {
+        const created = newSchedule(record);
+        if (run("insertSchedule", ...encodeSchedule(created)).changes === 0) {
+          throw new ScheduleExistsError(record.id);
+        }
+        return created;
+      });
+    },
+
+    async getSchedule(id) {
+      return guard("getSchedule", () => readSchedule(id));
+    },
+
+    async updateSchedule(id, changes, options = {}) {
+      return guard("updateSchedule", () =>
+        immediate(() => {
+          const current = readSchedule(id);
+          if (current === undefined) throw new ScheduleNotFoundError(id);
+          const expected = options.expectedVersion;
+          if (expected !== undefined && current.version !== expected) {
+            throw new ConflictError(
+              `schedule "${id}" is at version ${current.version}, not ${expected}: re-read it and retry`,
+              { scheduleId: id },
+            );
+          }
+          const next = updatedSchedule(
+            current,
+            changes,
+            options.now ?? changes.updatedAt ?? Date.now(),
+          );
+          writeSchedule(next, current.version);
+          return next;
+        }),
+      );
+    },
+
+    async deleteSchedule(id) {
+      return guard("deleteSchedule", () =>
+        immediate(() => {
+          run("deleteRuns", id);
+          return run("deleteSchedule", id).changes === 1;
+        }),
+      );
+    },
+
+    async listSchedules(options = {}) {
+      return guard("listSchedules", () => {
+        const limit = pageSize(options.limit, PAGE_SIZE.schedules);
+        const after =
+          options.cursor === undefined ? undefined : decodeCursor(options.cursor, isListPosition);
+        const { sql, params } = listQuery(options, after);
+        const matching = rows(sql, ...params).map(decodeSchedule);
+        // The SQL already filters; the shared filter keeps one definition of the semantics.
+        const { items, last } = pageOfSchedules(
+          matching.filter((r) => matchesScheduleFilter(r, options)),
+          after,
+          limit,
+        );
+        return page(items, last !== undefined, () => last);
+      });
+    },
+
+    async queryDue(options) {
+      return guard("queryDue", () => {
+        const limit = pageSize(options.limit, PAGE_SIZE.due);
+        const after =
+          options.cursor === undefined ? undefined : decodeCursor(options.cursor, isDuePosition);
+        const found =
+          after === undefined
+            ? rows(SQL.due, options.dueBefore, limit + 1)
+            : rows(SQL.dueAfter, options.dueBefore, after[0], after[1], limit + 1);
+        const items = found.slice(0, limit).map(decodeSchedule);
+        const last = items.at(-1);
+        return page(items, found.length > limit, () => [last?.dueAt, last?.id]);
+      });
+    },
+
+    async claim(claim) {
+      return guard("claim", () =>
+        immediate(() => {
+          // Both checks hold until COMMIT: the transaction has the write lock.
+          const stored = rows(SQL.versionOf, claim.schedule.id)[0]?.[0];
+          if (stored !== claim.schedule.version) {
+            return { claimed: false, reason: CLAIM_REFUSAL.scheduleChanged } as const;
+          }
+          if (
+            claim.runs.some(
+              (each) => rows(SQL.runExists, each.scheduleId, each.scheduledAt).length > 0,
+            )
+          ) {
+            return { claimed: false, reason: CLAIM_REFUSAL.runExists } as const;
+          }
+          const next = claimedSchedule(claim, Date.now());
+          writeSchedule(next, claim.schedule.version);
+          for (const each of claim.runs) {
+            if (run("insertRun", ...encodeRun(storedRun(each))).changes === 0) {
+              throw new StoreError(
+                `claim of "${claim.schedule.id}" has two runs at ${new Date(each.scheduledAt).toISOString()}`,
+              );
+            }
+          }
+          return { claimed: true, schedule: next } as const;
+        }),
+      );
+    },
+
+    async createRun(record) {
+      return guard("createRun", () => {
+        const created = storedRun(record);
+        if (run("insertRun", ...encodeRun(created)).changes === 0) {
+          throw new ConflictError(`run "${created.runId}" exists already`, {
+            scheduleId: record.scheduleId,
+          });
+        }
+        return created;
+      });
+    },
+
+    async getRun(scheduleId, scheduledAt) {
+      return guard("getRun", () => readRun(scheduleId, scheduledAt));
+    },
+
+    async updateRun(scheduleId, scheduledAt, changes, condition) {
+      return guard("updateRun", () =>
+        immediate(() => {
+          const current = readRun(scheduleId, scheduledAt);
+          if (current === undefined || !runConditionHolds(current, condition)) {
+            const status = current === undefined ? "does not exist" : `is ${current.status}`;
+            throw new ConflictError(
+              `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
+              { scheduleId },
+            );
+          }
+          const next = updatedRun(current, changes, Date.now());
+          run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
+          return next;
+        }),
+      );
+    },
+
+    async listRuns(scheduleId, options = {}) {
+      return guard("listRuns", () => {
+        const limit = pageSize(options.limit, PAGE_SIZE.runs);
+        const cursorAt =
+          options.cursor === undefined ? END_OF_TIME : decodeCursor(options.cursor, isInstant);
+        const before = Math.min(options.before ?? END_OF_TIME, cursorAt);
+        const found =
+          options.status === undefined
+            ? rows(SQL.runs, scheduleId, before, limit + 1)
+            : rows(SQL.runsByStatus, scheduleId, before, options.status, limit + 1);
+        const items = found.slice(0, limit).map(decodeRun);
+        return page(items, found.length > limit, () => items.at(-1)?.scheduledAt);
+      });
+    },
+
+    async listPendingRuns(options) {
+      return guard("listPendingRuns", () => {
+        const limit = pageSize(options.limit, PAGE_SIZE.pending);
+        const after =
+          options.cursor === undefined
+            ? undefined
+            : decodeCursor(options.cursor, isPendingPosition);
+        const found =
+          after === undefined
+            ? rows(SQL.pending, options.createdBefore, limit + 1)
+            : rows(SQL.pendingAfter, options.createdBefore, ...after, limit + 1);
+        const items = found.slice(0, limit).map(decodeRun);
+        const last = items.at(-1);
+        return page(items, found.length > limit, () => [
+          last?.createdAt,
+          last?.scheduleId,
+          last?.scheduledAt,
+        ]);
+      });
+    },
+
+    async close() {
+      guard("close", () => {
+        if (db.isOpen) db.close();
+      });
+    },
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * The store contract, part 3: run records. Creating them, conditional transitions, a schedule's
+ * history newest first, and the PENDING outbox.
+ */
+import { describe, expect, it } from "vitest";
+import { ConflictError } from "../../src/errors.js";
+import type { ListRunsOptions, RunChanges, RunRecord, RunStatus } from "../../src/store/types.js";
+import type { Subject } from "./contract.js";
+import { aFullRun, allPages, aRun, aSchedule, MINUTE, SECOND, T0 } from "./fixtures.js";
+
+interface TransitionCase {
+  readonly name: string;
+  readonly run: Partial<RunRecord>;
+  readonly changes: RunChanges;
+  readonly expect: readonly RunStatus[];
+  readonly staleRunningBefore?: number;
+  readonly allowed: boolean;
+}
+
+const transitions: TransitionCase[] = [
+  {
+    name: "moves a PENDING run to DISPATCHED when PENDING is expected",
+    run: { status: "PENDING" },
+    changes: { status: "DISPATCHED", dispatchedAt: T0 + SECOND },
+    expect: ["PENDING"],
+    allowed: true,
+  },
+  {
+    name: "starts a run that is DISPATCHED or RETRYING",
+    run: { status: "RETRYING" },
+    changes: { status: "RUNNING", startedAt: T0 + SECOND, attempt: 2 },
+    expect: ["PENDING", "DISPATCHED", "RETRYING"],
+    allowed: true,
+  },
+  {
+    name: "refuses to start a run that is RUNNING already",
+    run: { status: "RUNNING", startedAt: T0 },
+    changes: { status: "RUNNING", startedAt: T0 + SECOND },
+    expect: ["PENDING", "DISPATCHED", "RETRYING"],
+    allowed: false,
+  },
+  {
+    name: "takes over a RUNNING run that started before the stale mark",
+    run: { status: "RUNNING", startedAt: T0 },
+    changes: { status: "RUNNING", startedAt: T0 + 20 * MINUTE, attempt: 2 },
+    expect: ["DISPATCHED"],
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: true,
+  },
+  {
+    name: "refuses to take over a RUNNING run that started at the stale mark",
+    run: { status: "RUNNING", startedAt: T0 + 15 * MINUTE },
+    changes: { status: "RUNNING", startedAt: T0 + 20 * MINUTE },
+    expect: ["DISPATCHED"],
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: false,
+  },
+  {
+    name: "never treats a finished run as stale",
+    run: { status: "SUCCEEDED", startedAt: T0, finishedAt: T0 + SECOND },
+    changes: { status: "RUNNING" },
+    expect: ["DISPATCHED"],
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: false,
+  },
+  {
+    name: "refuses any change when nothing is expected",
+    run: { status: "PENDING" },
+    changes: { status: "DISPATCHED" },
+    expect: [],
+    allowed: false,
+  },
+];
+
+export function describeRuns(subject: Subject): void {
+  describe("runs", () => {
+    it("creates a run with every field and reads it back as it was", async () => {
+      const run = aFullRun("s1", T0);
+      expect(await subject.store.createRun(run)).toStrictEqual(run);
+      expect(await subject.store.getRun("s1", T0)).toStrictEqual(run);
+    });
+
+    it("refuses to create a run that exists already", async () => {
+      await subject.store.createRun(aRun("s1", T0));
+      const again = subject.store.createRun(aRun("s1", T0, { manual: true }));
+      await expect(again).rejects.toBeInstanceOf(ConflictError);
+      expect(await subject.store.getRun("s1", T0)).not.toHaveProperty("manual");
+    });
+
+    it("returns undefined for a run that does not exist", async () => {
+      await subject.store.createRun(aRun("s1", T0));
+      expect(await subject.store.getRun("s1", T0 + 1)).toBeUndefined();
+      expect(await subject.store.getRun("s2", T0)).toBeUndefined();
+    });
+
+    it.each(transitions)("$name", async (c) => {
+      const run = aRun("s1", T0, c.run);
+      await subject.store.createRun(run);
+      const condition = {
+        expect: c.expect,
+        ...(c.staleRunningBefore === undefined ? {} : { staleRunningBefore: c.staleRunningBefore }),
+      };
+      const update = subject.store.updateRun(
+        "s1",
+        T0,
+        { ...c.changes, updatedAt: T0 + MINUTE },
+        condition,
+      );
+      if (c.allowed) {
+        const expected = { ...run, ...c.changes, updatedAt: T0 + MINUTE };
+        expect(await update).toStrictEqual(expected);
+        expect(await subject.store.getRun("s1", T0)).toStrictEqual(expected);
+      } else {
+        await expect(update).rejects.toBeInstanceOf(ConflictError);
+        expect(await subject.store.getRun("s1", T0)).toStrictEqual(run);
+      }
+    });
+
+    it("refuses to update a run that does not exist", async () => {
+      const update = subject.store.updateRun(
+        "s1",
+        T0,
+        { status: "RUNNING" },
+        { expect: ["PENDING"] },
+      );
+      await expect(update).rejects.toBeInstanceOf(ConflictError);
+      expect(await subject.store.getRun("s1", T0)).toBeUndefined();
+    });
+
+    it("removes the run fields an update sets to undefined", async () => {
+      await subject.store.createRun(
+        aRun("s1", T0, { status: "RUNNING", error: { name: "E", message: "m" } }),
+      );
+      const updated = await subject.store.updateRun(
+        "s1",
+        T0,
+        { status: "SUCCEEDED", error: undefined, result: { ok: true } },
+        { expect: ["RUNNING"] },
+      );
+      expect(updated).not.toHaveProperty("error");
+      expect(await subject.store.getRun("s1", T0)).toStrictEqual(updated);
+    });
+
+    it("lets only one of two concurrent starts of a run win", async () => {
+      await subject.store.createRun(aRun("s1", T0, { status: "DISPATCHED" }));
+      const start = (attempt: number) =>
+        subject.store.updateRun(
+          "s1",
+          T0,
+          { status: "RUNNING", attempt },
+          { expect: ["DISPATCHED"] },
+        );
+      const outcomes = await Promise.allSettled([start(1), start(2)]);
+      const won = outcomes.filter((o) => o.status === "fulfilled");
+      const lost = outcomes.filter((o) => o.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost.map((o) => (o.status === "rejected" ? o.reason : undefined))[0]).toBeInstanceOf(
+        ConflictError,
+      );
+    });
+  });
+
+  describe("listRuns", () => {
+    const times = Array.from({ length: 9 }, (_, i) => T0 + i * MINUTE);
+    const statusAt = (i: number): RunStatus => (i % 3 === 0 ? "FAILED" : "SUCCEEDED");
+    const seed = async () => {
+      await subject.store.createSchedule(aSchedule("s"));
+      // Shuffled on purpose: order must come from scheduledAt, not from insertion.
+      for (const i of [4, 0, 8, 2, 6, 1, 7, 3, 5]) {
+        await subject.store.createRun(aRun("s", times[i] as number, { status: statusAt(i) }));
+      }
+      await subject.store.createRun(aRun("s-other", T0 + 30 * MINUTE));
+      await subject.store.createRun(aRun("other", T0 + 30 * MINUTE));
+    };
+    const at = (indexes: number[]) => indexes.map((i) => times[i]);
+
+    it.each<[string, ListRunsOptions, number[]]>([
+      ["newest first, and only the schedule's own", {}, [8, 7, 6, 5, 4, 3, 2, 1, 0]],
+      ["by status", { status: "FAILED" }, [6, 3, 0]],
+      ["scheduled strictly before a time", { before: T0 + 4 * MINUTE }, [3, 2, 1, 0]],
+      ["by status and before a time", { status: "FAILED", before: T0 + 6 * MINUTE }, [3, 0]],
+      ["with a status nothing has", { status: "SKIPPED" }, []],
+    ])("lists a schedule's runs %s", async (_, options, expected) => {
+      await seed();
+      const page = await subject.store.listRuns("s", options);
+      expect(page.items.map((r) => r.scheduledAt)).toEqual(at(expected));
+      expect(page.cursor).toBeUndefined();
+    });
+
+    it.each<[string, ListRunsOptions, number[]]>([
+      ["without a filter", { limit: 4 }, [8, 7, 6, 5, 4, 3, 2, 1, 0]],
+      ["by status", { limit: 2, status: "SUCCEEDED" }, [8, 7, 5, 4, 2, 1]],
+      ["before a time", { limit: 2, before: T0 + 5 * MINUTE }, [4, 3, 2, 1, 0]],
+      ["with a page as large as the result", { limit: 3, status: "FAILED" }, [6, 3, 0]],
+    ])(
+      "pages through runs %s, and only the last page lacks a cursor",
+      async (_, options, expected) => {
+        await seed();
+        const { items, pages } = await allPages((cursor) =>
+          subject.store.listRuns("s", { ...options, ...(cursor ? { cursor } : {}) }),
+        );
+        expect(items.map((r) => r.scheduledAt)).toEqual(at(expected));
+        expect(pages).toBe(Math.max(1, Math.ceil(expected.length / (options.limit ?? 20))));
+      },
+    );
+
+    it("lists no runs for a schedule that has none", async () => {
+      expect(await subject.store.listRuns("nobody")).toEqual({ items: [] });
+    });
+  });
+
+  describe("listPendingRuns", () => {
+    const seed = async () => {
+      await subject.store.createRun(aRun("b", T0, { createdAt: T0 + 2 * SECOND }));
+      await subject.store.createRun(aRun("a", T0, { createdAt: T0 + 1 * SECOND }));
+      await subject.store.createRun(aRun("c", T0, { createdAt: T0 + 3 * SECOND }));
+      await subject.store.createRun(aRun("a", T0 + MINUTE, { createdAt: T0 + 4 * SECOND }));
+      await subject.store.createRun(aRun("d", T0, { createdAt: T0 + 5 * SECOND }));
+      await subject.store.createRun(aRun("e", T0, { createdAt: T0, status: "DISPATCHED" }));
+      await subject.store.createRun(aRun("f", T0, { createdAt: T0, status: "SUCCEEDED" }));
+    };
+    const keys = (runs: readonly RunRecord[]) =>
+      runs.map((r) => `${r.scheduleId}@${r.scheduledAt - T0}`);
+
+    it("lists PENDING runs created at or before a time, oldest first", async () => {
+      await seed();
+      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 4 * SECOND });
+      expect(keys(page.items)).toEqual(["a@0", "b@0", "c@0", `a@${MINUTE}`]);
+      expect(page.cursor).toBeUndefined();
+    });
+
+    it("drops a run from the pending list once it is DISPATCHED", async () => {
+      await seed();
+      await subject.store.updateRun("b", T0, { status: "DISPATCHED" }, { expect: ["PENDING"] });
+      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 10 * SECOND });
+      expect(keys(page.items)).toEqual(["a@0", "c@0", `a@${MINUTE}`, "d@0"]);
+    });
+
+    it("puts a run back on the pending list when it returns to PENDING", async () => {
+      await seed();
+      await subject.store.updateRun("e", T0, { status: "PENDING" }, { expect: ["DISPATCHED"] });
+      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 1 });
+      expect(keys(page.items)).toEqual(["e@0"]);
+    });
+
+    it("pages through pending runs, and only the last page lacks a cursor", async () => {
+      await seed();
+      const { items, pages } = await allPages((cursor) =>
+        subject.store.listPendingRuns({
+          createdBefore: T0 + 10 * SECOND,
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      expect(keys(items)).toEqual(["a@0", "b@0", "c@0", `a@${MINUTE}`, "d@0"]);
+      expect(pages).toBe(3);
+    });
+  });
+}
