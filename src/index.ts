@@ -1,6 +1,22 @@
 /**
  * lambda-scheduler's public API.
  */
-export * from "./errors.js";
+
 export type { Clock } from "./clock.js";
 export { manualClock, systemClock } from "./clock.js";
+export * from "./errors.js";
+export * from "./scheduling/index.js";
+export type { JsonValue } from "./json.js";
+export { defineJob } from "./registry/define.js";
+export { MAX_PAYLOAD_BYTES, validatePayload } from "./registry/payload.js";
+export { getJob, listJobs, requireJob } from "./registry/registry.js";
+export type {
+  Job,
+  JobContext,
+  JobDefinition,
+  JobHandler,
+  JobLogger,
+  Overlap,
+  RetryPolicy,
+} from "./registry/types.js";
+export { OVERLAP } from "./registry/types.js";

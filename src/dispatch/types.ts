@@ -24,6 +24,12 @@ export interface Dispatch {
   readonly envelope: Envelope;
   /** Deliver no earlier than this many seconds from now (0–900). Only SQS and local honour it. */
   readonly delaySeconds?: number;
+  /**
+   * Send straight to the queue (precise mode) rather than through the topic, even without a
+   * delay. The routing dispatcher sends a dispatch to its `precise` side when this is set or
+   * `delaySeconds` is above 0.
+   */
+  readonly precise?: boolean;
 }
 
 /** What a dispatch call did: the run ids that were not accepted, with why. */

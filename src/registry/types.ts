@@ -51,7 +51,9 @@ export interface JobDefinition<S extends StandardSchemaV1 | undefined = undefine
   readonly name: string;
   /** Optional Standard Schema (zod 4, valibot, arktype…) for the payload. */
   readonly payload?: S;
-  readonly handler: JobHandler<S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : JsonValue>;
+  readonly handler: JobHandler<
+    S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : JsonValue
+  >;
   /** The job is aborted (its signal fires) after this many seconds. */
   readonly timeoutSeconds?: number;
   readonly retry?: Partial<RetryPolicy>;

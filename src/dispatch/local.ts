@@ -1,0 +1,227 @@
+/**
+ * The local dispatcher: an in-process queue for local mode and tests that behaves like the
+ * SQS queue the invoke function reads: delivery after DelaySeconds, redelivery after the
+ * visibility timeout when the consumer fails (or after ChangeMessageVisibility), and a move to a
+ * dead-letter list once a message has been received `maxReceiveCount` times.
+ */
+import { randomUUID } from "node:crypto";
+import { type Clock, systemClock } from "../clock.js";
+import { ConfigurationError } from "../errors.js";
+import { MAX_DELAY_SECONDS, prepare } from "./batch.js";
+import { decodeEnvelope } from "./envelope.js";
+import type { Dispatch, Dispatcher, DispatchResult, Envelope } from "./types.js";
+
+/** Timer functions; injected so tests can drive time by hand. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** One delivery of a message to the consumer. */
+export interface LocalDelivery {
+  readonly messageId: string;
+  /** Decoded afresh for each delivery, as the invoke side would from a queue. */
+  readonly envelope: Envelope;
+  /** 1 on the first delivery, like SQS's ApproximateReceiveCount. */
+  readonly receiveCount: number;
+  /**
+   * Like ChangeMessageVisibility: if this delivery fails, the message is delivered again
+   * `seconds` (0-43200) after this call instead of after the visibility timeout.
+   */
+  changeVisibility(seconds: number): void;
+}
+
+/**
+ * Handles a delivery: resolving deletes the message (whatever the value), throwing or rejecting
+ * leaves it for redelivery, as a failed record of an SQS batch.
+ */
+export type LocalConsumer = (delivery: LocalDelivery) => unknown;
+
+/** A message moved aside after too many failed deliveries. */
+export interface LocalDeadLetter {
+  readonly messageId: string;
+  readonly envelope: Envelope;
+  readonly receiveCount: number;
+  /** What the consumer threw the last time. */
+  readonly lastError: unknown;
+  readonly movedAt: Date;
+}
+
+/** Options of {@link createLocalDispatcher}. */
+export interface LocalDispatcherOptions {
+  readonly consumer: LocalConsumer;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Default: the global `setTimeout`/`clearTimeout`. */
+  readonly timers?: Timers;
+  /** Seconds a failed delivery stays hidden; default 30 (SQS's default). */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Deliveries before a failing message is dead-lettered; default 5. */
+  readonly maxReceiveCount?: number;
+  /** Called when a message is dead-lettered. */
+  readonly onDeadLetter?: (letter: LocalDeadLetter) => void;
+}
+
+/** A {@link Dispatcher} that delivers in-process. */
+export interface LocalDispatcher extends Dispatcher {
+  /** Messages dead-lettered so far, oldest first. */
+  readonly deadLetters: readonly LocalDeadLetter[];
+  /** Messages neither deleted nor dead-lettered (waiting or being delivered). */
+  readonly size: number;
+  /** Resolves once no message is waiting or being delivered (or the dispatcher is closed). */
+  idle(): Promise<void>;
+  /** Stops delivering, cancels timers and waits for deliveries in progress. */
+  close(): Promise<void>;
+}
+
+interface Message {
+  readonly id: string;
+  readonly body: string;
+  receiveCount: number;
+  timer: unknown;
+  lastError: unknown;
+}
+
+const globalTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Creates an in-process dispatcher that mirrors SQS semantics, for local mode and tests. Like
+ * SQS it applies the 256 KiB message limit and the 0-900 s delay range, so what fails on AWS
+ * fails locally too. Unlike SQS, a delivery that outlasts the visibility timeout is not
+ * delivered a second time in parallel.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createLocalDispatcher({
+ *   consumer: invoker.processLocalDelivery,
+ *   maxReceiveCount: 3,
+ * });
+ * await dispatcher.dispatch([{ envelope, delaySeconds: 5 }]);
+ * ```
+ */
+export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDispatcher {
+  const { consumer, onDeadLetter } = options;
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? globalTimers;
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
+  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  if (typeof consumer !== "function")
+    throw new ConfigurationError("createLocalDispatcher: consumer must be a function");
+  if (!(visibilityTimeoutSeconds >= 0 && visibilityTimeoutSeconds <= 43_200)) {
+    throw new ConfigurationError(
+      `createLocalDispatcher: visibilityTimeoutSeconds must be from 0 to 43200, got ${visibilityTimeoutSeconds}`,
+    );
+  }
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+    throw new ConfigurationError(
+      `createLocalDispatcher: maxReceiveCount must be a whole number ≥ 1, got ${maxReceiveCount}`,
+    );
+  }
+
+  const messages = new Map<string, Message>();
+  const deadLetters: LocalDeadLetter[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let idleWaiters: (() => void)[] = [];
+  let closed = false;
+
+  const settleIdle = (): void => {
+    if (messages.size > 0 && !closed) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const schedule = (message: Message, delayMs: number): void => {
+    message.timer = timers.setTimeout(
+      () => {
+        message.timer = undefined;
+        const delivery = deliver(message);
+        inFlight.add(delivery);
+        void delivery.finally(() => inFlight.delete(delivery));
+      },
+      Math.max(0, delayMs),
+    );
+  };
+
+  const deliver = async (message: Message): Promise<void> => {
+    if (closed) return;
+    const envelope = decodeEnvelope(message.body);
+    // SQS moves a message aside when it would be received once more than maxReceiveCount.
+    if (message.receiveCount >= maxReceiveCount) {
+      messages.delete(message.id);
+      const letter: LocalDeadLetter = {
+        messageId: message.id,
+        envelope,
+        receiveCount: message.receiveCount,
+        lastError: message.lastError,
+        movedAt: clock.now(),
+      };
+      deadLetters.push(letter);
+      onDeadLetter?.(letter);
+      settleIdle();
+      return;
+    }
+    message.receiveCount += 1;
+    let visibleAt = clock.now().getTime() + visibilityTimeoutSeconds * 1000;
+    try {
+      await consumer({
+        messageId: message.id,
+        envelope,
+        receiveCount: message.receiveCount,
+        changeVisibility: (seconds) => {
+          if (!(seconds >= 0 && seconds <= 43_200)) {
+            throw new ConfigurationError(
+              `changeVisibility: seconds must be from 0 to 43200, got ${seconds}`,
+            );
+          }
+          visibleAt = clock.now().getTime() + seconds * 1000;
+        },
+      });
+      messages.delete(message.id);
+      settleIdle();
+    } catch (error) {
+      message.lastError = error;
+      if (!closed) schedule(message, visibleAt - clock.now().getTime());
+    }
+  };
+
+  return {
+    get deadLetters() {
+      return deadLetters;
+    },
+    get size() {
+      return messages.size;
+    },
+    async dispatch(dispatches: readonly Dispatch[]): Promise<DispatchResult> {
+      if (closed) throw new ConfigurationError("the local dispatcher is closed");
+      const { ready, failed } = prepare(dispatches, "local queue");
+      for (const item of ready) {
+        const message: Message = {
+          id: randomUUID(),
+          body: item.body,
+          receiveCount: 0,
+          timer: undefined,
+          lastError: undefined,
+        };
+        messages.set(message.id, message);
+        schedule(message, Math.min(item.delaySeconds, MAX_DELAY_SECONDS) * 1000);
+      }
+      return { failed };
+    },
+    idle(): Promise<void> {
+      if (messages.size === 0 || closed) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const message of messages.values()) {
+        if (message.timer !== undefined) timers.clearTimeout(message.timer);
+      }
+      await Promise.allSettled([...inFlight]);
+      settleIdle();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * One delivery's toolkit: its identity, its log, and the moves every branch of the invoke flow
+ * ends with (record, report, hide the message, answer).
+ */
+import type { Clock } from "../clock.js";
+import type { Envelope } from "../dispatch/types.js";
+import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
+import { ConflictError, SchedulerError } from "../errors.js";
+import { type ErrorPublisher, FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
+import { boundedRunError } from "../middleware/run-errors.js";
+import type { Logger } from "../registry/logger.js";
+import type { Job } from "../registry/types.js";
+import {
+  FINAL_RUN_STATUSES,
+  RUN_STATUS,
+  type RunChanges,
+  type RunRecord,
+  type RunStatus,
+  type ScheduleStore,
+} from "../store/types.js";
+import {
+  INVOKE_OUTCOME,
+  type InvokeOutcome,
+  type InvokeResult,
+  isAcknowledged,
+} from "./invoke-outcome.js";
+import { staleAfterMs } from "./invoke-run.js";
+
+/** Where the invoker finds jobs; by default the process's registry. */
+export interface JobLookup {
+  get(name: string): Job | undefined;
+  names(): readonly string[];
+}
+
+/** One delivery of an envelope. */
+export interface Delivery {
+  /** Which attempt this is: `deliveryAttempt(envelope, receiveCount)`. */
+  readonly attempt: number;
+  /** Epoch ms by which the attempt must be over; the job's signal fires then. */
+  readonly deadline?: number;
+  /** Hides the message for `seconds` (ChangeMessageVisibility or its local equivalent). */
+  readonly changeVisibility?: (seconds: number) => Promise<void> | void;
+}
+
+/** What the invoke flow is built from, with defaults applied. */
+export interface InvokeDeps {
+  readonly store: ScheduleStore;
+  readonly clock: Clock;
+  readonly jobs: JobLookup;
+  readonly logger: Logger;
+  readonly publisher: ErrorPublisher;
+  readonly retentionDays: number;
+  readonly graceSeconds: number;
+  readonly finalVisibility: number;
+}
+
+/** The statuses a run can be started (or skipped, or failed) from. */
+export const STARTABLE: readonly RunStatus[] = [
+  RUN_STATUS.PENDING,
+  RUN_STATUS.DISPATCHED,
+  RUN_STATUS.RETRYING,
+];
+
+/** Builds the helpers one delivery's flow uses. */
+export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: Delivery) {
+  const { store, clock, publisher } = deps;
+  const { attempt } = delivery;
+  const { runId, scheduleId } = envelope;
+  const scheduledAt = Date.parse(envelope.scheduledAt);
+  const log = deps.logger.child({ runId, scheduleId, job: envelope.job, attempt });
+  const now = (): number => clock.now().getTime();
+
+  const done = (
+    outcome: InvokeOutcome,
+    run: RunRecord | undefined,
+    error?: Error,
+  ): InvokeResult => {
+    log[isAcknowledged(outcome) ? "info" : "warn"](`delivery ${outcome}`, {
+      status: run?.status,
+      error: error?.message,
+    });
+    return {
+      outcome,
+      runId,
+      attempt,
+      ...(error === undefined ? {} : { error }),
+      ...(run === undefined ? {} : { run }),
+    };
+  };
+
+  const hide = async (seconds: number): Promise<void> => {
+    try {
+      await delivery.changeVisibility?.(seconds);
+    } catch (error) {
+      log.warn("could not delay the message; the queue's visibility timeout applies", {
+        seconds,
+        error,
+      });
+    }
+  };
+
+  /** A conditional run write; undefined when its condition lost. */
+  const write = async (
+    changes: RunChanges,
+    expect: readonly RunStatus[],
+    staleRunningBefore?: number,
+  ): Promise<RunRecord | undefined> => {
+    try {
+      return await store.updateRun(
+        scheduleId,
+        scheduledAt,
+        { updatedAt: now(), ...changes },
+        {
+          expect,
+          ...(staleRunningBefore === undefined ? {} : { staleRunningBefore }),
+        },
+      );
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  };
+
+  /** The run had ended before this delivery. */
+  const ended = async (run: RunRecord): Promise<InvokeResult> => {
+    if (run.status !== RUN_STATUS.FAILED) return done(INVOKE_OUTCOME.duplicate, run);
+    await hide(deps.finalVisibility);
+    const error = new SchedulerError(
+      `run "${runId}" already FAILED; this delivery fails so that the queue moves the message to its dead-letter queue`,
+    );
+    return done(INVOKE_OUTCOME.deadLetter, run, error);
+  };
+
+  /** Another delivery holds the run: look again once it must be over. */
+  const busy = async (run: RunRecord, job: Job | undefined): Promise<InvokeResult> => {
+    const staleAt = (run.startedAt ?? now()) + staleAfterMs(job, deps.graceSeconds);
+    const seconds = Math.min(
+      MAX_VISIBILITY_SECONDS,
+      Math.max(1, Math.ceil((staleAt - now()) / 1000)),
+    );
+    await hide(seconds);
+    const error = new ConflictError(
+      `run "${runId}" is ${run.status} in another delivery; this message comes back in ${seconds} s to check on it`,
+      { scheduleId },
+    );
+    return done(INVOKE_OUTCOME.busy, run, error);
+  };
+
+  /** A conditional write lost: whoever won decides what this delivery is. */
+  const lost = async (job: Job | undefined): Promise<InvokeResult> => {
+    const current = await store.getRun(scheduleId, scheduledAt);
+    if (current === undefined) return done(INVOKE_OUTCOME.orphaned, undefined);
+    if (FINAL_RUN_STATUSES.includes(current.status)) return ended(current);
+    return busy(current, job);
+  };
+
+  const report = async (error: Error, final: boolean): Promise<void> => {
+    const { name, message } = boundedRunError(error);
+    const event = {
+      type: FAILURE_EVENT_TYPE.failed,
+      job: envelope.job,
+      scheduleId,
+      runId,
+      attempt,
+      final,
+      error: { name, message },
+      at: clock.now().toISOString(),
+    };
+    try {
+      await publisher.publish(event);
+    } catch (publishError) {
+      // Publishers promise not to throw; a custom one might, and the run is recorded already.
+      log.error("could not publish a failure event", { event, error: publishError });
+    }
+  };
+
+  const expiresAt = (finishedAt: number): number =>
+    Math.floor(finishedAt / 1000) + deps.retentionDays * 86_400;
+
+  return {
+    attempt,
+    scheduledAt,
+    log,
+    now,
+    expiresAt,
+    done,
+    hide,
+    write,
+    ended,
+    busy,
+    lost,
+    report,
+  };
+}
+
+/** The helpers of one delivery. */
+export type DeliveryScope = ReturnType<typeof deliveryScope>;

@@ -1,0 +1,193 @@
+/**
+ * The invoke flow for one delivery of an envelope: check the run, start it with a conditional
+ * write, run the job, record the outcome.
+ */
+import type { Envelope } from "../dispatch/types.js";
+import { UnknownJobError } from "../errors.js";
+import { boundedRunError, runContextOf, withRunContext } from "../middleware/run-errors.js";
+import { validatePayload } from "../registry/payload.js";
+import type { Job } from "../registry/types.js";
+import { FINAL_RUN_STATUSES, RUN_STATUS, type RunChanges, type RunRecord } from "../store/types.js";
+import {
+  type Delivery,
+  type DeliveryScope,
+  deliveryScope,
+  type InvokeDeps,
+  STARTABLE,
+} from "./invoke-delivery.js";
+import { INVOKE_OUTCOME, type InvokeResult } from "./invoke-outcome.js";
+import { boundedResult, retryDelaySeconds, runHandler, staleAfterMs } from "./invoke-run.js";
+
+/** Processes one delivery; see `createInvoker` for what it does. Throws only when the store fails. */
+export async function processEnvelope(
+  deps: InvokeDeps,
+  envelope: Envelope,
+  delivery: Delivery,
+): Promise<InvokeResult> {
+  const run = await ensureRun(deps, envelope);
+  // Attempts never go backwards: a duplicate message, received once, of a run that has already
+  // been tried twice is its third attempt, or the retry policy would be exceeded.
+  const attempt = Math.max(delivery.attempt, (run?.attempt ?? 0) + 1);
+  const scope = deliveryScope(deps, envelope, { ...delivery, attempt });
+  const { store } = deps;
+  const { scheduleId } = envelope;
+  const { scheduledAt, now, done, write, ended, busy, lost, report, hide, expiresAt } = scope;
+
+  if (run === undefined) return done(INVOKE_OUTCOME.orphaned, undefined);
+  if (FINAL_RUN_STATUSES.includes(run.status)) return ended(run);
+  const job = deps.jobs.get(envelope.job);
+  const staleBefore = now() - staleAfterMs(job, deps.graceSeconds);
+  if (run.status === RUN_STATUS.RUNNING && (run.startedAt ?? 0) >= staleBefore)
+    return busy(run, job);
+
+  if (job === undefined) {
+    const error = new UnknownJobError(envelope.job, deps.jobs.names());
+    const finishedAt = now();
+    const changes: RunChanges = {
+      status: RUN_STATUS.FAILED,
+      attempt,
+      error: boundedRunError(error),
+      finishedAt,
+      expiresAt: expiresAt(finishedAt),
+    };
+    const failed = await write(changes, STARTABLE, staleBefore);
+    if (failed === undefined) return lost(job);
+    await report(error, true);
+    await hide(deps.finalVisibility);
+    return done(INVOKE_OUTCOME.failedFinal, failed, error);
+  }
+
+  const schedule = await store.getSchedule(scheduleId);
+  if ((schedule?.overlap ?? job.overlap) === "skip") {
+    const { items } = await store.listRuns(scheduleId, { before: scheduledAt, limit: 1 });
+    const previous = items[0];
+    if (previous?.status === RUN_STATUS.RUNNING && (previous.startedAt ?? 0) >= staleBefore) {
+      const finishedAt = now();
+      const changes: RunChanges = {
+        status: RUN_STATUS.SKIPPED,
+        finishedAt,
+        expiresAt: expiresAt(finishedAt),
+      };
+      const skipped = await write(changes, STARTABLE, staleBefore);
+      if (skipped === undefined) return lost(job);
+      scope.log.info("skipped: the previous run is still RUNNING", {
+        previousRunId: previous.runId,
+      });
+      return done(INVOKE_OUTCOME.skipped, skipped);
+    }
+  }
+
+  const startedAt = now();
+  const started = await write(
+    { status: RUN_STATUS.RUNNING, attempt, startedAt },
+    STARTABLE,
+    staleBefore,
+  );
+  if (started === undefined) return lost(job);
+  return execute(deps, scope, envelope, delivery, job, started);
+}
+
+/** Runs the job of a started run and records how it went. */
+async function execute(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  envelope: Envelope,
+  delivery: Delivery,
+  job: Job,
+  run: RunRecord,
+): Promise<InvokeResult> {
+  const { now, done, write, report, hide, expiresAt, attempt, scheduledAt, log } = scope;
+  const startedAt = run.startedAt ?? now();
+  const context = runContextOf(envelope, attempt);
+  let outcome: { value: unknown } | { thrown: unknown; permanent: boolean };
+  try {
+    const payload = await validatePayload(job, envelope.payload);
+    try {
+      const remainingMs = delivery.deadline === undefined ? undefined : delivery.deadline - now();
+      const jobContext = { ...context, scheduledAt: new Date(scheduledAt), logger: log };
+      const limits = { timeoutSeconds: job.timeoutSeconds, remainingMs };
+      outcome = { value: await runHandler(job, payload, jobContext, limits) };
+    } catch (thrown) {
+      outcome = { thrown, permanent: false };
+    }
+  } catch (invalid) {
+    // A payload that does not fit the schema will not fit it on the next attempt either.
+    outcome = { thrown: invalid, permanent: true };
+  }
+
+  const finishedAt = now();
+  const durationMs = finishedAt - startedAt;
+  if ("value" in outcome) {
+    const result = boundedResult(outcome.value);
+    const changes: RunChanges = {
+      status: RUN_STATUS.SUCCEEDED,
+      // A failure of an earlier attempt is not the story of a run that succeeded.
+      error: undefined,
+      finishedAt,
+      durationMs,
+      expiresAt: expiresAt(finishedAt),
+      ...(result === undefined ? {} : { result }),
+    };
+    const succeeded = await write(changes, [RUN_STATUS.RUNNING]);
+    if (succeeded === undefined)
+      log.warn("another delivery took the run over; this result is not recorded");
+    return done(INVOKE_OUTCOME.succeeded, succeeded ?? run);
+  }
+
+  const error = withRunContext(outcome.thrown, context);
+  const final = outcome.permanent || attempt >= job.retry.attempts;
+  const runError = boundedRunError(error);
+  const changes: RunChanges = final
+    ? {
+        status: RUN_STATUS.FAILED,
+        error: runError,
+        finishedAt,
+        durationMs,
+        expiresAt: expiresAt(finishedAt),
+      }
+    : { status: RUN_STATUS.RETRYING, error: runError, durationMs };
+  const recorded = await write(changes, [RUN_STATUS.RUNNING]);
+  if (recorded === undefined)
+    log.warn("another delivery took the run over; this failure is not recorded");
+  await report(error, final);
+  await hide(final ? deps.finalVisibility : retryDelaySeconds(job.retry, attempt));
+  return done(
+    final ? INVOKE_OUTCOME.failedFinal : INVOKE_OUTCOME.failedRetry,
+    recorded ?? run,
+    error,
+  );
+}
+
+/**
+ * The run of an envelope. A missing run is created (a message sent without a claim must not be
+ * dropped) unless its schedule is gone too: then the schedule was deleted, runs and all, and
+ * the message is an orphan (undefined).
+ */
+async function ensureRun(deps: InvokeDeps, envelope: Envelope): Promise<RunRecord | undefined> {
+  const { store } = deps;
+  const scheduledAt = Date.parse(envelope.scheduledAt);
+  const existing = await store.getRun(envelope.scheduleId, scheduledAt);
+  if (existing !== undefined) return existing;
+  if ((await store.getSchedule(envelope.scheduleId)) === undefined) return undefined;
+  const at = deps.clock.now().getTime();
+  try {
+    return await store.createRun({
+      runId: envelope.runId,
+      scheduleId: envelope.scheduleId,
+      job: envelope.job,
+      scheduledAt,
+      dueAt: scheduledAt,
+      status: RUN_STATUS.DISPATCHED,
+      attempt: 0,
+      payload: envelope.payload,
+      createdAt: at,
+      updatedAt: at,
+      dispatchedAt: at,
+    });
+  } catch (error) {
+    // Another delivery created it first: use theirs.
+    const raced = await store.getRun(envelope.scheduleId, scheduledAt);
+    if (raced === undefined) throw error;
+    return raced;
+  }
+}

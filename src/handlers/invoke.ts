@@ -1,0 +1,90 @@
+/**
+ * The invoke Lambda: reads batches from the invocations queue. A thin Middy composition over
+ * the invoke core: it builds the DynamoDB store, the errors-topic publisher and the SQS retry
+ * scheduler from the environment once per container, and reports failed records with partial
+ * batch failures.
+ *
+ * Import your jobs module next to this handler (the bundle's entry does), so that their
+ * `defineJob` calls have registered before the first batch.
+ */
+import middy, { type MiddyfiedHandler } from "@middy/core";
+import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createSqsRetryScheduler } from "../dispatch/visibility.js";
+import { errorCapture } from "../middleware/error-capture.js";
+import { createSnsErrorPublisher } from "../middleware/failure-event.js";
+import { inputOutputLogging } from "../middleware/input-output-logging.js";
+import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
+import { createJsonLogger } from "../registry/logger.js";
+import { createDynamoStore } from "../store/dynamodb.js";
+import { ENV, intEnv, requireEnv } from "./environment.js";
+import { createInvoker, type InvokerOptions } from "./invoke-core.js";
+
+/** Options of {@link createInvokeHandler}: the core's, plus logging. */
+export interface InvokeHandlerOptions extends InvokerOptions {
+  /** Envelope fields masked in the input log, e.g. `["payload.password"]`. */
+  readonly mask?: readonly string[];
+  /** Log each batch and response. Default true. */
+  readonly logInputOutput?: boolean;
+}
+
+/** The invoke handler: SQS batch in, partial batch failures out. */
+export type InvokeHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context>;
+
+/**
+ * Composes the invoke handler over {@link createInvoker}. Middleware order (outermost first):
+ * input/output logging; partial batch failure (turns the core's settled results into
+ * `batchItemFailures`); SNS error republish (reports the runs of a batch that failed as a
+ * whole); error capture (normalises errors with their run context, before the others see them).
+ *
+ * @example
+ * ```ts
+ * const handler = createInvokeHandler({ store, errorPublisher, retryScheduler: createSqsRetryScheduler() });
+ * const { batchItemFailures } = await handler(sqsEvent, context);
+ * ```
+ */
+export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandler {
+  const { mask = [], logInputOutput = true, ...invokerOptions } = options;
+  const logger = invokerOptions.logger ?? createJsonLogger({ fields: { handler: "invoke" } });
+  const invoker = createInvoker({ ...invokerOptions, logger });
+  // The settled array becomes the batch response in sqsPartialBatchFailure's `after`.
+  const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    (await invoker.processSqsEvent(event, context)) as unknown as SQSBatchResponse;
+  const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(processBatch);
+  if (logInputOutput) handler.use(inputOutputLogging({ mask }));
+  // The core has logged each failed record already, with its run.
+  handler.use(sqsPartialBatchFailure({ logger: () => {} }));
+  if (invokerOptions.errorPublisher !== undefined) {
+    handler.use(snsErrorRepublish({ publisher: invokerOptions.errorPublisher, logger }));
+  }
+  handler.use(errorCapture({ logger }));
+  return handler;
+}
+
+/** Builds the invoke handler from the Lambda's environment variables. */
+export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env): InvokeHandler {
+  const logger = createJsonLogger({ fields: { handler: "invoke" } });
+  return createInvokeHandler({
+    store: createDynamoStore({
+      tableName: requireEnv(ENV.table, env),
+      dueShards: intEnv(ENV.dueShards, 4, env),
+    }),
+    errorPublisher: createSnsErrorPublisher({
+      topicArn: requireEnv(ENV.errorsTopicArn, env),
+      logger,
+    }),
+    retryScheduler: createSqsRetryScheduler(),
+    retentionDays: intEnv(ENV.runRetentionDays, 30, env),
+    logger,
+  });
+}
+
+// Built on the first invocation, not at import: a missing variable then fails the invocation
+// with a message that names it, and tests can import this module without AWS configuration.
+let configured: InvokeHandler | undefined;
+
+/** The Lambda entry point (`handlers/invoke.handler`). */
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  configured ??= invokeHandlerFromEnvironment();
+  return configured(event, context);
+}
