@@ -5,12 +5,30 @@
  * A "wall time" is a local date-time encoded as milliseconds since the epoch *as if it were
  * UTC* (so 2026-03-08T02:30 local is `Date.UTC(2026, 2, 8, 2, 30)`). That keeps calendar maths
  * on plain numbers and leaves offsets to the two conversions below.
+ *
+ * Asking `Intl` for an offset costs microseconds, and schedules ask for thousands, so each zone
+ * keeps a table of the periods over which its offset is constant, filled a block at a time.
  */
 import { IANAZone } from "luxon";
 import { InvalidScheduleError } from "../errors.js";
 
+const SECOND = 1_000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/**
+ * Offsets are sampled two days apart and each change found is narrowed down to the second.
+ * Sampling cannot step over a change and back as long as no offset lasts less than two days:
+ * between 1970 and 2200 the shortest in the tz database are about a week (Brazil's one-week
+ * DST of October 2000, Gaza's Ramadan breaks), checked over every zone with 12-hour sampling.
+ */
+const SAMPLE_STEP = 2 * DAY;
+/**
+ * The table is filled in blocks of 16 samples (32 days): a lookup far from earlier ones costs
+ * about 17 `Intl` calls, and a year takes a dozen blocks.
+ */
+const BLOCK = 16 * SAMPLE_STEP;
+/** The range of instants a `Date` can hold. */
+const MAX_INSTANT = 8.64e15;
 
 /** A validated IANA time zone. */
 export interface TimeZone {
@@ -20,7 +38,156 @@ export interface TimeZone {
   offsetMinutes(instantMs: number): number;
 }
 
+/** A stretch of time over which a zone's UTC offset does not change. */
+export interface OffsetPeriod {
+  /** First instant of the period (epoch ms): an offset change, or the start of a cached block. */
+  readonly start: number;
+  /** First instant after the period; the offset may (but need not) change there. */
+  readonly end: number;
+  /** The UTC offset in minutes throughout the period. */
+  readonly offsetMinutes: number;
+}
+
+/** Constant-offset periods of one zone, computed lazily from a slow offset probe. */
+interface OffsetTable {
+  periodAt(instantMs: number): OffsetPeriod;
+}
+
+function createOffsetTable(probe: (instantMs: number) => number): OffsetTable {
+  const blocks = new Map<number, readonly OffsetPeriod[]>();
+
+  // Narrows a change of offset inside (low, high] down to the second; `low` is whole seconds.
+  const firstChange = (low: number, high: number, before: number): number => {
+    let from = low;
+    let to = high;
+    while (to - from > SECOND) {
+      const mid = from + Math.floor((to - from) / (2 * SECOND)) * SECOND;
+      if (probe(mid) === before) from = mid;
+      else to = mid;
+    }
+    return to;
+  };
+
+  const buildBlock = (index: number): readonly OffsetPeriod[] => {
+    const blockStart = index * BLOCK;
+    const blockEnd = blockStart + BLOCK;
+    const periods: OffsetPeriod[] = [];
+    let start = blockStart;
+    let offset = probe(blockStart);
+    for (let low = blockStart; low < blockEnd; low += SAMPLE_STEP) {
+      const high = low + SAMPLE_STEP;
+      const target = probe(high);
+      if (Number.isNaN(target)) throw new RangeError(`no UTC offset is known at ${high}`);
+      // Several changes between two samples (e.g. a new standard offset and DST at once) are
+      // found one after the other.
+      let from = low;
+      while (target !== offset) {
+        const change = firstChange(from, high, offset);
+        periods.push(Object.freeze({ start, end: change, offsetMinutes: offset }));
+        start = change;
+        offset = probe(change);
+        from = change;
+      }
+    }
+    periods.push(Object.freeze({ start, end: blockEnd, offsetMinutes: offset }));
+    return periods;
+  };
+
+  return {
+    periodAt(instantMs) {
+      if (!(Math.abs(instantMs) <= MAX_INSTANT - BLOCK)) {
+        throw new RangeError(`instant ${instantMs} is outside the supported range of dates`);
+      }
+      const index = Math.floor(instantMs / BLOCK);
+      let periods = blocks.get(index);
+      if (periods === undefined) {
+        periods = buildBlock(index);
+        blocks.set(index, periods);
+      }
+      for (let i = periods.length - 1; i > 0; i--) {
+        const period = periods[i];
+        if (period !== undefined && instantMs >= period.start) return period;
+      }
+      return periods[0] as OffsetPeriod;
+    },
+  };
+}
+
+const UTC_PERIOD: OffsetPeriod = Object.freeze({
+  start: Number.NEGATIVE_INFINITY,
+  end: Number.POSITIVE_INFINITY,
+  offsetMinutes: 0,
+});
+const UTC_TABLE: OffsetTable = { periodAt: () => UTC_PERIOD };
+
+/** A local date-time read from `Intl`: year (astronomical, 0 = 1 BC), month 1-12, day, h, m, s. */
+type LocalFields = readonly [number, number, number, number, number, number];
+
+/**
+ * The offset (in minutes) of `name` at an instant, read from `Intl` the way luxon's `IANAZone`
+ * does (whole seconds, so historical local-mean-time offsets keep their seconds) but through
+ * `format`, several times faster than `formatToParts`, which remains the fallback should an
+ * ICU version punctuate the formatted text differently.
+ */
+function intlProbe(name: string): (instantMs: number) => number {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: name,
+    hourCycle: "h23",
+    era: "short",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  const shape = /^(\d+)\/(\d+)\/(\d+) (AD|BC), (\d+):(\d+):(\d+)$/;
+  const localFields = (instantMs: number): LocalFields => {
+    const text = shape.exec(format.format(instantMs));
+    const parts =
+      text === null
+        ? Object.fromEntries(format.formatToParts(instantMs).map((part) => [part.type, part.value]))
+        : {
+            month: text[1],
+            day: text[2],
+            year: text[3],
+            era: text[4],
+            hour: text[5],
+            minute: text[6],
+            second: text[7],
+          };
+    const year = Number(parts.year);
+    return [
+      parts.era === "BC" ? 1 - year : year,
+      Number(parts.month),
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    ];
+  };
+  const scratch = new Date(0);
+  return (instantMs) => {
+    const [year, month, day, hour, minute, second] = localFields(instantMs);
+    scratch.setUTCFullYear(year, month - 1, day);
+    scratch.setUTCHours(hour, minute, second, 0);
+    const wholeSeconds = instantMs - (((instantMs % SECOND) + SECOND) % SECOND);
+    return (scratch.getTime() - wholeSeconds) / MINUTE;
+  };
+}
+
 const zones = new Map<string, TimeZone>();
+/** Tables of zones made by {@link loadZone}, and of any other `TimeZone` asked about. */
+const tables = new WeakMap<TimeZone, OffsetTable>();
+
+function tableOf(zone: TimeZone): OffsetTable {
+  let table = tables.get(zone);
+  if (table === undefined) {
+    table = createOffsetTable((instantMs) => zone.offsetMinutes(instantMs));
+    tables.set(zone, table);
+  }
+  return table;
+}
 
 /**
  * Returns the time zone named `name` (IANA, e.g. `America/New_York`; `UTC` is the default).
@@ -35,14 +202,27 @@ export function loadZone(name = "UTC"): TimeZone {
       { expression: name, field: "timezone" },
     );
   }
-  const zone = IANAZone.create(name);
   const fixedUtc = name === "UTC" || name === "Etc/UTC";
+  const table = fixedUtc ? UTC_TABLE : createOffsetTable(intlProbe(name));
   const loaded: TimeZone = {
     name,
-    offsetMinutes: fixedUtc ? () => 0 : (instantMs) => zone.offset(instantMs),
+    offsetMinutes: (instantMs) =>
+      Number.isFinite(instantMs) && Math.abs(instantMs) <= MAX_INSTANT - BLOCK
+        ? table.periodAt(instantMs).offsetMinutes
+        : Number.NaN,
   };
   zones.set(name, loaded);
+  tables.set(loaded, table);
   return loaded;
+}
+
+/**
+ * The period of constant UTC offset in `zone` that contains `instantMs`. Periods are not
+ * necessarily maximal: two neighbours may share an offset. Throws `RangeError` for an instant a
+ * `Date` cannot hold.
+ */
+export function offsetPeriodAt(instantMs: number, zone: TimeZone): OffsetPeriod {
+  return tableOf(zone).periodAt(instantMs);
 }
 
 /** The local wall time (see the module comment) at `instantMs` in `zone`. */
