@@ -4,8 +4,14 @@
 
 export type { Clock } from "./clock.js";
 export { manualClock, systemClock } from "./clock.js";
+export * from "./control/index.js";
 export * from "./errors.js";
-export * from "./scheduling/index.js";
+export {
+  runTick,
+  type TickDependencies,
+  type TickOptions,
+  type TickSummary,
+} from "./handlers/tick-core.js";
 export type { JsonValue } from "./json.js";
 export { defineJob } from "./registry/define.js";
 export { MAX_PAYLOAD_BYTES, validatePayload } from "./registry/payload.js";
@@ -20,3 +26,4 @@ export type {
   RetryPolicy,
 } from "./registry/types.js";
 export { OVERLAP } from "./registry/types.js";
+export * from "./scheduling/index.js";

@@ -1,0 +1,55 @@
+/**
+ * What every control-plane function works with, and the read-change-write loop they share.
+ */
+import { type Clock, systemClock } from "../clock.js";
+import { ConflictError, ScheduleNotFoundError } from "../errors.js";
+import { getJob, listJobs } from "../registry/registry.js";
+import type { ScheduleChanges, ScheduleRecord, ScheduleStore } from "../store/types.js";
+import type { JobSource } from "./input.js";
+
+/** What the control plane works with. */
+export interface ControlDependencies {
+  readonly store: ScheduleStore;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /**
+   * The jobs that exist. When given, a schedule's job must be one of them and its payload must
+   * fit the job's schema; when absent (jobs not loaded), any job name is accepted.
+   */
+  readonly registry?: JobSource;
+}
+
+/** The process's job registry (jobs defined by the modules imported so far) as a {@link JobSource}. */
+export const registryJobs: JobSource = { getJob, listJobs };
+
+/** The current instant, from the injected clock. */
+export function nowOf(deps: ControlDependencies): number {
+  return (deps.clock ?? systemClock).now().getTime();
+}
+
+/** Re-reads and retries when a tick claims the schedule between our read and our write. */
+export async function withLatest(
+  id: string,
+  deps: ControlDependencies,
+  change: (record: ScheduleRecord, now: number) => Promise<ScheduleChanges | undefined>,
+): Promise<ScheduleRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const record = await deps.store.getSchedule(id);
+    if (record === undefined) throw new ScheduleNotFoundError(id);
+    const now = nowOf(deps);
+    const changes = await change(record, now);
+    if (changes === undefined) return record;
+    try {
+      return await deps.store.updateSchedule(
+        id,
+        { ...changes, updatedAt: now },
+        {
+          expectedVersion: record.version,
+          now,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Runs on demand and previews: `runNow` and `previewRuns`.
+ */
+import { systemClock } from "../clock.js";
+import type { Dispatcher } from "../dispatch/types.js";
+import { ConflictError, DispatchError, ScheduleNotFoundError } from "../errors.js";
+import { dispatchOf } from "../handlers/tick-dispatch.js";
+import {
+  dueAtOf,
+  firstOccurrence,
+  followingOccurrence,
+  latestOccurrence,
+  runRecord,
+  scheduleOf,
+} from "../planning/index.js";
+import { isOneShot } from "../scheduling/index.js";
+import { RUN_STATUS, type RunRecord, SCHEDULE_STATE, type ScheduleRecord } from "../store/types.js";
+import type { ControlDependencies } from "./deps.js";
+import { checkJob, checkPayload } from "./input.js";
+
+/** What {@link runNow} returns. */
+export interface RunNowResult {
+  /** The manual run, as last written (DISPATCHED, or PENDING when no dispatcher was given). */
+  readonly run: RunRecord;
+  /** Whether it was handed to the transport; if not, the next tick re-drives it after its grace period. */
+  readonly dispatched: boolean;
+}
+
+/**
+ * Runs a schedule's job once, now, outside its schedule: creates a manual PENDING run scheduled
+ * at now and dispatches it at once. The schedule itself (next run, run count) does not change.
+ * `payload` overrides the schedule's for this run (validated like a schedule's). Without a
+ * dispatcher the run is left PENDING for the next tick to re-drive. Throws `DispatchError` when
+ * the transport refused it (the run stays PENDING and is re-driven).
+ *
+ * @example
+ * const { run } = await runNow("nightly", { store, dispatcher });
+ * console.log(run.runId); // nightly@2026-05-01T09:30:12.345Z
+ */
+export async function runNow(
+  id: string,
+  deps: ControlDependencies & { readonly dispatcher?: Dispatcher },
+  options: { readonly payload?: unknown } = {},
+): Promise<RunNowResult> {
+  const record = await deps.store.getSchedule(id);
+  if (record === undefined) throw new ScheduleNotFoundError(id);
+  const payload =
+    options.payload === undefined
+      ? record.payload
+      : await checkPayload(options.payload, checkJob(record.job, deps.registry));
+  const now = (deps.clock ?? systemClock).now().getTime();
+  const run = await createManualRun({ ...record, payload }, now, deps);
+  if (deps.dispatcher === undefined) return { run, dispatched: false };
+
+  const sent = await deps.dispatcher
+    .dispatch([dispatchOf(run, now)])
+    .then((result) => result.failed[0]?.error)
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (sent !== undefined) {
+    throw new DispatchError(
+      `run ${run.runId} was recorded but could not be sent (${sent.message}); it stays PENDING and the next tick sends it again`,
+      { cause: sent },
+    );
+  }
+  try {
+    const dispatched = await deps.store.updateRun(
+      run.scheduleId,
+      run.scheduledAt,
+      { status: RUN_STATUS.DISPATCHED, dispatchedAt: now, updatedAt: now },
+      { expect: [RUN_STATUS.PENDING] },
+    );
+    return { run: dispatched, dispatched: true };
+  } catch (error) {
+    // Already started by the invoke side: it was delivered.
+    if (error instanceof ConflictError) return { run, dispatched: true };
+    throw error;
+  }
+}
+
+/** Creates the manual run at `now`, one millisecond later if that instant is taken. */
+async function createManualRun(
+  record: ScheduleRecord,
+  now: number,
+  deps: ControlDependencies,
+): Promise<RunRecord> {
+  for (let offset = 0; ; offset++) {
+    const at = now + offset;
+    const run: RunRecord = {
+      ...runRecord(record, at, RUN_STATUS.PENDING, now),
+      dueAt: at,
+      manual: true,
+    };
+    try {
+      return await deps.store.createRun(run);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || offset >= 9) throw error;
+    }
+  }
+}
+
+/** One upcoming occurrence. */
+export interface PreviewRun {
+  /** The scheduled time: the run id's time, and the job's `ctx.scheduledAt`. */
+  readonly scheduledAt: Date;
+  /** When it becomes due: scheduled time plus the schedule's jitter. */
+  readonly dueAt: Date;
+}
+
+/**
+ * The next `count` occurrences of a stored schedule as the tick will take them: from its next
+ * run (for a PAUSED one, from where resuming would restart), with its end, `maxRuns` and jitter
+ * applied. Missed occurrences collapse to the latest one, as catch-up `latest` and `none` do
+ * (with `all`, each is listed). Empty for an ended schedule.
+ *
+ * @example
+ * for (const run of await previewRuns("nightly", 5, { store })) console.log(run.scheduledAt);
+ */
+export async function previewRuns(
+  id: string,
+  count: number,
+  deps: ControlDependencies,
+): Promise<PreviewRun[]> {
+  const record = await deps.store.getSchedule(id);
+  if (record === undefined) throw new ScheduleNotFoundError(id);
+  const schedule = scheduleOf(record);
+  const now = (deps.clock ?? systemClock).now().getTime();
+  let next: number | undefined;
+  if (record.state === SCHEDULE_STATE.ENABLED) next = record.nextRunAt;
+  else if (record.state === SCHEDULE_STATE.PAUSED) {
+    next =
+      record.lastScheduledAt === undefined
+        ? firstOccurrence(record, schedule)
+        : followingOccurrence(record, schedule, record.lastScheduledAt, record.runCount);
+  }
+  if (next !== undefined && next < now && record.catchUp !== "all" && !isOneShot(schedule)) {
+    next = latestOccurrence(record, schedule, next, now);
+  }
+  const runs: PreviewRun[] = [];
+  let claimed = record.runCount;
+  while (next !== undefined && runs.length < count) {
+    runs.push({ scheduledAt: new Date(next), dueAt: new Date(dueAtOf(record, next)) });
+    claimed += 1;
+    next = followingOccurrence(record, schedule, next, claimed);
+  }
+  return runs;
+}

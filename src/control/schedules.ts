@@ -1,0 +1,214 @@
+/**
+ * The control plane: create, change, pause, resume and delete schedules. The CLI and local mode
+ * call these; every refusal happens before anything is written.
+ */
+import { InvalidScheduleError, ScheduleExistsError } from "../errors.js";
+import { dueAtOf, firstOccurrence, followingOccurrence } from "../planning/index.js";
+import type { Schedule } from "../scheduling/index.js";
+import {
+  SCHEDULE_STATE,
+  type ScheduleChanges,
+  type ScheduleRecord,
+  type ScheduleStore,
+} from "../store/types.js";
+import { type ControlDependencies, nowOf, withLatest } from "./deps.js";
+import {
+  canonicalJson,
+  checkScheduleId,
+  deriveScheduleId,
+  type ScheduleDefinition,
+  type ScheduleInput,
+  type ScheduleUpdate,
+  validateDefinition,
+} from "./input.js";
+
+/** What {@link createSchedule} returns: the stored schedule, and whether this call created it. */
+export interface CreateScheduleResult {
+  readonly schedule: ScheduleRecord;
+  /** False when the same schedule already existed (same id, job, expression, zone, payload). */
+  readonly created: boolean;
+}
+
+function sameDefinition(record: ScheduleRecord, definition: ScheduleDefinition): boolean {
+  return (
+    record.job === definition.job &&
+    record.expression === definition.expression &&
+    record.timezone === definition.timezone &&
+    canonicalJson(record.payload) === canonicalJson(definition.payload)
+  );
+}
+
+/** Why a schedule has no occurrence, in words a person can act on. */
+function neverFires(definition: ScheduleDefinition, schedule: Schedule): InvalidScheduleError {
+  const reason =
+    schedule.kind === "deadline"
+      ? "its deadline has passed; give a later deadline"
+      : definition.endAt !== undefined
+        ? `endAt ${new Date(definition.endAt).toISOString()} is before its first occurrence; move endAt later`
+        : "it has no occurrence after its start; check the expression and startAt";
+  return new InvalidScheduleError(`schedule "${definition.expression}" never fires: ${reason}`, {
+    expression: definition.expression,
+    field: schedule.kind === "deadline" ? "expression" : "endAt",
+  });
+}
+
+/**
+ * Validates and stores a new schedule, ENABLED, with its first occurrence on the due index.
+ * Validation (expression, time zone, job, payload size and schema, options) happens before
+ * anything is written. Without `id`, the id is derived from (job, expression, time zone,
+ * payload): adding the same schedule twice returns the first with `created: false`; so does an
+ * explicit `id` whose schedule has the same definition. An explicit `id` taken by a different
+ * schedule throws `ScheduleExistsError`.
+ *
+ * @example
+ * const { schedule } = await createSchedule(
+ *   { job: "hello", expression: "rate(5 minutes)", payload: { name: "Ada" } },
+ *   { store, registry: registryJobs },
+ * );
+ * console.log(schedule.id, new Date(schedule.nextRunAt ?? 0));
+ */
+export async function createSchedule(
+  input: ScheduleInput,
+  deps: ControlDependencies,
+): Promise<CreateScheduleResult> {
+  if (input.id !== undefined) checkScheduleId(input.id);
+  const { definition, schedule } = await validateDefinition(input, deps.registry);
+  const id = input.id ?? deriveScheduleId(definition);
+  const found = await existing(id, definition, deps.store);
+  if (found !== undefined) return { schedule: found, created: false };
+
+  const now = nowOf(deps);
+  const timing = { id, ...definition, runCount: 0, createdAt: now };
+  const first = firstOccurrence(timing, schedule);
+  if (first === undefined) throw neverFires(definition, schedule);
+  if (schedule.kind === "at" && first < now) {
+    throw new InvalidScheduleError(
+      `${definition.expression} is in the past (${new Date(first).toISOString()}); give a future time, or use run-now to run the job once now`,
+      { expression: definition.expression, field: "expression" },
+    );
+  }
+  try {
+    const created = await deps.store.createSchedule({
+      ...timing,
+      state: SCHEDULE_STATE.ENABLED,
+      nextRunAt: first,
+      dueAt: dueAtOf(timing, first),
+    });
+    return { schedule: created, created: true };
+  } catch (error) {
+    // Created concurrently by another caller between our read and our write.
+    if (!(error instanceof ScheduleExistsError)) throw error;
+    const raced = await existing(id, definition, deps.store);
+    if (raced === undefined) throw error;
+    return { schedule: raced, created: false };
+  }
+}
+
+/** The stored schedule `id` if it has this definition; throws if `id` holds a different one. */
+async function existing(
+  id: string,
+  definition: ScheduleDefinition,
+  store: ScheduleStore,
+): Promise<ScheduleRecord | undefined> {
+  const record = await store.getSchedule(id);
+  if (record === undefined) return undefined;
+  if (sameDefinition(record, definition)) return record;
+  throw new ScheduleExistsError(id, {
+    cause: new Error(
+      `it runs job "${record.job}" on "${record.expression}" (${record.timezone}); choose another id, or change it with update`,
+    ),
+  });
+}
+
+/** The input a stored schedule was made from, for merging changes into. */
+function inputOf(record: ScheduleRecord): Omit<ScheduleInput, "id"> {
+  const { job, expression, timezone, payload, firstRun, catchUp, precise } = record;
+  const { startAt, endAt, maxRuns, maxLatenessMs, overlap, jitterMs } = record;
+  return {
+    job,
+    expression,
+    timezone,
+    payload,
+    firstRun,
+    catchUp,
+    precise,
+    startAt,
+    endAt,
+    maxRuns,
+    maxLatenessMs,
+    overlap,
+    jitterMs,
+  };
+}
+
+/** Fields whose change moves the next occurrence. */
+const TIMING_FIELDS = [
+  "expression",
+  "timezone",
+  "startAt",
+  "endAt",
+  "maxRuns",
+  "firstRun",
+] as const;
+
+/** The next occurrence of an ENABLED schedule at `now`: its first if it never ran, else the next after now. */
+function nextAfterChange(
+  record: ScheduleRecord,
+  schedule: Schedule,
+  now: number,
+): number | undefined {
+  if (record.lastScheduledAt === undefined) return firstOccurrence(record, schedule);
+  return followingOccurrence(
+    record,
+    schedule,
+    Math.max(record.lastScheduledAt, now),
+    record.runCount,
+  );
+}
+
+/**
+ * Changes some fields of a schedule. The merged schedule is validated as on creation, before
+ * anything is written; if a timing field changed (expression, time zone, start, end, maxRuns,
+ * firstRun) an ENABLED schedule's next occurrence is recomputed from now (or from its first
+ * occurrence if it never ran), and it completes if none is left. `null` removes an optional
+ * field. The id stays, even when it was derived from the old definition.
+ *
+ * @example
+ * await updateSchedule("nightly", { expression: "0 3 * * *", endAt: null }, { store });
+ */
+export async function updateSchedule(
+  id: string,
+  update: ScheduleUpdate,
+  deps: ControlDependencies,
+): Promise<ScheduleRecord> {
+  return withLatest(id, deps, async (record, now) => {
+    const merged: Record<string, unknown> = { ...inputOf(record) };
+    for (const [key, value] of Object.entries(update)) {
+      if (value !== undefined) merged[key] = value === null ? undefined : value;
+    }
+    const input = merged as unknown as Omit<ScheduleInput, "id">;
+    const { definition, schedule } = await validateDefinition(input, deps.registry);
+    // Every optional field is written, undefined included, so that `null` removes it.
+    const changes: Record<string, unknown> = {
+      startAt: undefined,
+      endAt: undefined,
+      maxRuns: undefined,
+      maxLatenessMs: undefined,
+      overlap: undefined,
+      jitterMs: undefined,
+      ...definition,
+    };
+    const updated = { ...record, ...(changes as Partial<ScheduleRecord>) } as ScheduleRecord;
+    if (record.state === SCHEDULE_STATE.ENABLED) {
+      const moved = TIMING_FIELDS.some((field) => update[field] !== undefined);
+      const next = moved ? nextAfterChange(updated, schedule, now) : record.nextRunAt;
+      Object.assign(
+        changes,
+        next === undefined
+          ? { state: SCHEDULE_STATE.COMPLETED, nextRunAt: undefined, dueAt: undefined }
+          : { nextRunAt: next, dueAt: dueAtOf(updated, next) },
+      );
+    }
+    return changes as ScheduleChanges;
+  });
+}

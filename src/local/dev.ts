@@ -1,0 +1,79 @@
+/**
+ * `lambda-scheduler dev` without its command-line parsing: load the jobs, open the SQLite
+ * store, seed it if empty, and run the local scheduler until told to stop.
+ */
+
+import { registryJobs } from "../control/deps.js";
+import { previewRuns } from "../control/runs.js";
+import { createSqliteStore } from "../store/sqlite.js";
+import { loadJobs } from "./load-jobs.js";
+import { startLocalScheduler } from "./runner.js";
+import { seedSchedules } from "./seed.js";
+
+/** Options of {@link runDev}. */
+export interface DevOptions {
+  /** The jobs module (.ts or .js) whose imports define the jobs. */
+  readonly jobs: string;
+  /** SQLite file of schedules (the CLI passes the one its other commands use). */
+  readonly db: string;
+  /** JSON-lines file of schedules, applied only when the store is empty. */
+  readonly seed?: string;
+  /** Stops the scheduler when aborted (the command wires SIGINT and SIGTERM to it). */
+  readonly signal?: AbortSignal;
+  /** Output lines. Default: standard output. */
+  readonly write?: (line: string) => void;
+  /** Longest sleep between two looks at the store, in ms. Default 1000. */
+  readonly maxSleepMs?: number;
+}
+
+/**
+ * Runs local mode until `signal` aborts, then lets runs in progress finish and closes the
+ * store. Schedules survive restarts in the SQLite file; what was missed meanwhile follows each
+ * schedule's catch-up policy.
+ *
+ * @example
+ * const controller = new AbortController();
+ * process.once("SIGINT", () => controller.abort());
+ * await runDev({ jobs: "examples/index.ts", db: ".lambda-scheduler/schedules.db", signal: controller.signal });
+ */
+export async function runDev(options: DevOptions): Promise<void> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const jobs = await loadJobs(options.jobs);
+  write(
+    `jobs: ${jobs.map((job) => job.name).join(", ") || "(none: does the module call defineJob?)"}`,
+  );
+  const { db } = options;
+  const store = createSqliteStore({ path: db });
+  try {
+    if (options.seed !== undefined) {
+      const seeded = await seedSchedules(store, options.seed, { registry: registryJobs });
+      write(
+        seeded.applied
+          ? `seeded ${seeded.schedules.length} schedule(s) from ${options.seed}`
+          : `store ${db} already has schedules; seed ${options.seed} not applied`,
+      );
+    }
+    const { items } = await store.listSchedules({ limit: 20 });
+    for (const schedule of items) {
+      const [next] = await previewRuns(schedule.id, 1, { store });
+      const when = next === undefined ? schedule.state : `next ${next.scheduledAt.toISOString()}`;
+      write(`schedule ${schedule.id}: ${schedule.job} on ${schedule.expression} (${when})`);
+    }
+    if (options.signal?.aborted) return;
+    const scheduler = startLocalScheduler({
+      store,
+      write,
+      ...(options.maxSleepMs === undefined ? {} : { maxSleepMs: options.maxSleepMs }),
+    });
+    write(`local scheduler running on ${db}; Ctrl-C stops it`);
+    const stop = (): void => {
+      write("stopping: letting runs in progress finish…");
+      void scheduler.stop();
+    };
+    options.signal?.addEventListener("abort", stop, { once: true });
+    await scheduler.stopped;
+    options.signal?.removeEventListener("abort", stop);
+  } finally {
+    await store.close();
+  }
+}
