@@ -1,0 +1,323 @@
+/**
+ * template.yaml, translated by the SAM transform and deployed to the emulator's
+ * CloudFormation: the resources it creates, checked against what the code expects
+ * (bundles.test.ts then runs the built bundles on such a stack).
+ *
+ * Where the emulator's CloudFormation drops a property (TTL, point-in-time recovery, table
+ * encryption, function architecture, log configuration), the test checks what CloudFormation
+ * was given, i.e. the translated template; everything it does create is checked on the
+ * created resource.
+ */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+} from "@aws-sdk/client-eventbridge";
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from "@aws-sdk/client-lambda";
+import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENV } from "../../src/handlers/environment.js";
+import { SCHEDULE_TABLE_SCHEMA } from "../../src/store/dynamodb-table.js";
+import { awsClientConfig } from "../support/aws.js";
+import {
+  type DeployedStack,
+  deployStack,
+  physicalIdOf,
+  type RoleStatement,
+  resourceOf,
+  roleStatementsOf,
+} from "./stack.js";
+
+/** Resource types the emulator's CloudFormation accepts but does not create. */
+const NOT_EMULATED = new Set([
+  "AWS::SNS::Subscription",
+  "AWS::SNS::TopicPolicy",
+  "AWS::SQS::QueuePolicy",
+  "AWS::Lambda::EventInvokeConfig",
+]);
+
+let stack: DeployedStack;
+const dynamodb = new DynamoDBClient(awsClientConfig());
+const lambda = new LambdaClient(awsClientConfig());
+const sqs = new SQSClient(awsClientConfig());
+const sns = new SNSClient(awsClientConfig());
+
+beforeAll(async () => {
+  stack = await deployStack();
+}, 120_000);
+
+afterAll(() => {
+  for (const client of [dynamodb, lambda, sqs, sns]) client.destroy();
+});
+
+const resource = (logicalId: string) => resourceOf(stack, logicalId);
+const physicalId = (logicalId: string) => physicalIdOf(stack, logicalId);
+
+async function functionConfiguration(logicalId: string): Promise<FunctionConfiguration> {
+  return lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physicalId(logicalId) }));
+}
+
+async function queueAttributes(url: string): Promise<Record<string, string>> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }),
+  );
+  return Attributes ?? {};
+}
+
+const roleStatements = (logicalId: string) => roleStatementsOf(stack, logicalId);
+
+function sortedByName(definitions: unknown): unknown[] {
+  return [...((definitions as { AttributeName: string }[] | undefined) ?? [])].sort((a, b) =>
+    a.AttributeName.localeCompare(b.AttributeName),
+  );
+}
+
+/** An index's name, keys and projection: what the store relies on (not throughput, status…). */
+function indexesOf(indexes: unknown): unknown[] {
+  return ((indexes as Record<string, unknown>[] | undefined) ?? []).map((index) => ({
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema,
+    Projection: index.Projection,
+  }));
+}
+
+function actionsOf(statements: readonly RoleStatement[]): string[] {
+  return statements
+    .flatMap((s) => (typeof s.Action === "string" ? [s.Action] : [...s.Action]))
+    .sort();
+}
+
+describe("the deployed stack", () => {
+  it("creates every resource of the translated template", () => {
+    const expected = Object.entries(stack.template.Resources)
+      .filter(([, r]) => !NOT_EMULATED.has(r.Type))
+      .map(([logicalId]) => logicalId)
+      .sort();
+    const created = stack.resources
+      .filter((r) => r.ResourceStatus === "CREATE_COMPLETE" && r.LogicalResourceId !== undefined)
+      .map((r) => r.LogicalResourceId);
+    expect(created.sort()).toEqual(expected);
+  });
+
+  it("outputs the table, topics and queues", () => {
+    expect(Object.keys(stack.outputs)).toEqual(
+      expect.arrayContaining([
+        "ScheduleTableName",
+        "InvocationsTopicArn",
+        "ErrorsTopicArn",
+        "InvocationsQueueUrl",
+        "InvocationsDeadLetterQueueUrl",
+      ]),
+    );
+  });
+
+  it("creates the table with the keys and indexes the DynamoDB store uses", async () => {
+    const { Table } = await dynamodb.send(
+      new DescribeTableCommand({ TableName: stack.outputs.ScheduleTableName }),
+    );
+    const declared = resource("ScheduleTable").Properties ?? {};
+
+    for (const table of [Table, declared] as Record<string, unknown>[]) {
+      expect(table.KeySchema).toEqual(SCHEDULE_TABLE_SCHEMA.KeySchema);
+      expect(sortedByName(table.AttributeDefinitions)).toEqual(
+        sortedByName(SCHEDULE_TABLE_SCHEMA.AttributeDefinitions),
+      );
+      expect(indexesOf(table.GlobalSecondaryIndexes)).toEqual(
+        indexesOf(SCHEDULE_TABLE_SCHEMA.GlobalSecondaryIndexes),
+      );
+    }
+    expect(Table?.BillingModeSummary?.BillingMode).toBe(SCHEDULE_TABLE_SCHEMA.BillingMode);
+  });
+
+  it("gives the table TTL on expiresAt, point-in-time recovery and KMS encryption", () => {
+    // Not emulated: the emulator's CloudFormation ignores these three properties.
+    expect(resource("ScheduleTable").Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: SCHEDULE_TABLE_SCHEMA.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: "KMS" },
+    });
+  });
+
+  it("encrypts both topics with the AWS managed SNS key", async () => {
+    for (const topicArn of [stack.outputs.InvocationsTopicArn, stack.outputs.ErrorsTopicArn]) {
+      const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+      expect(Attributes?.KmsMasterKeyId).toBe("alias/aws/sns");
+    }
+  });
+
+  it("sends messages received too often to the dead-letter queue, all queues encrypted", async () => {
+    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
+    const deadLetter = await queueAttributes(stack.outputs.InvocationsDeadLetterQueueUrl ?? "");
+
+    expect(JSON.parse(queue.RedrivePolicy ?? "{}")).toEqual({
+      deadLetterTargetArn: deadLetter.QueueArn,
+      maxReceiveCount: 10,
+    });
+    expect(queue.SqsManagedSseEnabled).toBe("true");
+    expect(deadLetter.SqsManagedSseEnabled).toBe("true");
+    expect(Number(deadLetter.MessageRetentionPeriod)).toBeGreaterThan(
+      Number(queue.MessageRetentionPeriod),
+    );
+  });
+
+  it("keeps a message hidden for at least 6 times the invoke function's timeout", async () => {
+    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
+    const invoke = await functionConfiguration("InvokeFunction");
+
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * (invoke.Timeout ?? 0));
+  });
+
+  it.each([
+    ["TickFunction", "tick.handler"],
+    ["InvokeFunction", "invoke.handler"],
+  ])(
+    "runs %s on nodejs24.x, arm64, with exactly the handlers' environment",
+    async (logicalId, handler) => {
+      const config = await functionConfiguration(logicalId);
+
+      expect(config.Runtime).toBe("nodejs24.x");
+      expect(config.Handler).toBe(handler);
+      // Not emulated: the emulator's CloudFormation drops Architectures and LoggingConfig.
+      expect(resource(logicalId).Properties).toMatchObject({
+        Architectures: ["arm64"],
+        LoggingConfig: { LogGroup: { Ref: logicalId.replace("Function", "LogGroup") } },
+      });
+      const variables = config.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual(Object.values(ENV).sort());
+      expect(variables).toMatchObject({
+        [ENV.table]: stack.outputs.ScheduleTableName,
+        [ENV.invocationsTopicArn]: stack.outputs.InvocationsTopicArn,
+        [ENV.invocationsQueueUrl]: stack.outputs.InvocationsQueueUrl,
+        [ENV.errorsTopicArn]: stack.outputs.ErrorsTopicArn,
+      });
+    },
+  );
+
+  it("feeds the invoke function from the queue, reporting partial batch failures", async () => {
+    const { EventSourceMappings } = await lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: physicalId("InvokeFunction") }),
+    );
+    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
+
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings?.[0]).toMatchObject({
+      EventSourceArn: queue.QueueArn,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 0,
+    });
+  });
+
+  it("runs the tick from one EventBridge rule, once a minute", async () => {
+    const events = new EventBridgeClient(awsClientConfig());
+    try {
+      const rule = await events.send(
+        new DescribeRuleCommand({ Name: physicalId("TickFunctionTick") }),
+      );
+      const { Targets } = await events.send(
+        new ListTargetsByRuleCommand({ Rule: physicalId("TickFunctionTick") }),
+      );
+      const tick = await functionConfiguration("TickFunction");
+
+      expect(rule).toMatchObject({ ScheduleExpression: "rate(1 minute)", State: "ENABLED" });
+      expect(Targets?.map((target) => target.Arn)).toEqual([tick.FunctionArn]);
+      // A failed tick is not retried by Lambda: the next tick redoes its work (not emulated).
+      expect(resource("TickFunctionEventInvokeConfig").Properties).toMatchObject({
+        MaximumRetryAttempts: 0,
+      });
+      const rules = Object.values(stack.template.Resources).filter(
+        (r) => r.Type === "AWS::Events::Rule",
+      );
+      expect(rules).toHaveLength(1);
+    } finally {
+      events.destroy();
+    }
+  });
+
+  it("keeps each function's logs for the retention parameter", async () => {
+    const logs = new CloudWatchLogsClient(awsClientConfig());
+    try {
+      for (const logicalId of ["TickLogGroup", "InvokeLogGroup"]) {
+        const { logGroups } = await logs.send(
+          new DescribeLogGroupsCommand({ logGroupNamePrefix: physicalId(logicalId) }),
+        );
+        expect(logGroups?.[0]?.retentionInDays).toBe(30);
+      }
+    } finally {
+      logs.destroy();
+    }
+  });
+
+  it("subscribes the queue to the invocations topic with raw delivery, allowed by the queue policy", () => {
+    // Not emulated: checked on what CloudFormation is given, and recreated below by hand.
+    expect(resource("InvocationsSubscription").Properties).toMatchObject({
+      Protocol: "sqs",
+      RawMessageDelivery: true,
+      TopicArn: { Ref: "InvocationsTopic" },
+      Endpoint: { "Fn::GetAtt": ["InvocationsQueue", "Arn"] },
+    });
+    const policy = resource("InvocationsQueuePolicy").Properties as {
+      Queues: unknown[];
+      PolicyDocument: { Statement: Record<string, unknown>[] };
+    };
+    expect(policy.Queues).toEqual([{ Ref: "InvocationsQueue" }]);
+    expect(policy.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Condition: { ArnEquals: { "aws:SourceArn": { Ref: "InvocationsTopic" } } },
+      }),
+    );
+  });
+
+  it("grants the functions named actions on named resources only, with inline policies", () => {
+    expect(resource("TickRole").Properties?.ManagedPolicyArns).toBeUndefined();
+    // Only the policies the deployer passes for their jobs; none by default.
+    expect(resource("InvokeRole").Properties?.ManagedPolicyArns).toEqual({
+      "Fn::If": ["HasJobPolicies", { Ref: "InvokeJobPolicyArns" }, { Ref: "AWS::NoValue" }],
+    });
+    for (const role of ["TickRole", "InvokeRole"]) {
+      for (const statement of roleStatements(role)) {
+        expect(statement.Effect).toBe("Allow");
+        for (const action of actionsOf([statement])) expect(action).not.toContain("*");
+        expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|:\*"/);
+      }
+    }
+    expect(actionsOf(roleStatements("TickRole"))).toEqual([
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "sns:Publish",
+      "sqs:SendMessage",
+    ]);
+    expect(actionsOf(roleStatements("InvokeRole"))).toEqual([
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "sns:Publish",
+      "sqs:ChangeMessageVisibility",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage",
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The built bundles against the stack.
+// ---------------------------------------------------------------------------------------------
