@@ -69,7 +69,8 @@ export class UnknownJobError extends SchedulerError {
   override name = "UnknownJobError";
   readonly job: string;
   constructor(job: string, known: readonly string[] = [], options?: ErrorOptions) {
-    const hint = known.length > 0 ? `; registered jobs: ${known.join(", ")}` : "; no job is registered";
+    const hint =
+      known.length > 0 ? `; registered jobs: ${known.join(", ")}` : "; no job is registered";
     super(`unknown job "${job}"${hint}`, options);
     this.job = job;
   }

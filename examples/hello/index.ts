@@ -6,8 +6,9 @@
  * lambda-scheduler add hello --schedule "rate(5 seconds)" --payload '{"name":"Ada"}'
  * ```
  */
-import * as z from "zod";
+
 import { defineJob } from "lambda-scheduler";
+import * as z from "zod";
 
 /** What a `hello` schedule carries. */
 export const helloPayload = z.object({ name: z.string().min(1) });

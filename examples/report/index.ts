@@ -8,8 +8,9 @@
  * lambda-scheduler add report --schedule "0 * * * *" --payload '{"title":"Hourly signups"}'
  * ```
  */
-import * as z from "zod";
+
 import { defineJob } from "lambda-scheduler";
+import * as z from "zod";
 
 /** What a `report` schedule carries. */
 export const reportPayload = z.object({
