@@ -1,0 +1,65 @@
+/**
+ * `lambda-scheduler dev --jobs <module> [--db PATH] [--seed FILE]`: local mode.
+ */
+import { Command, Option } from "commander";
+import { runDev } from "../../local/dev.js";
+import { addExamples } from "../command.js";
+import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
+import { DEFAULT_DB, STORE_ENV } from "../store-option.js";
+import { usageError } from "../usage.js";
+
+interface DevOptionValues extends JobsOptionValues {
+  readonly db?: string;
+  readonly seed?: string;
+}
+
+/**
+ * The `dev` command: runs the tick and invoke cores in this process on the embedded SQLite
+ * file (the one the other commands use without `--table`), with the jobs of `--jobs`, until
+ * Ctrl-C (SIGINT) or SIGTERM, which let runs in progress finish.
+ *
+ * @example
+ * program.addCommand(devCommand());
+ */
+export function devCommand(): Command {
+  const command = new Command("dev").description(
+    "run schedules on this machine: the same tick and invoke code, on a SQLite file",
+  );
+  addJobsOption(command, "jobs module (.ts or .js) that defines the jobs (required)");
+  command
+    .addOption(
+      new Option("--db <path>", `SQLite file of schedules (default: ${DEFAULT_DB})`).env(
+        STORE_ENV.db,
+      ),
+    )
+    .addOption(
+      new Option("--seed <file>", "JSON-lines schedules to create when the file has none"),
+    );
+  addExamples(command, [
+    "dev --jobs src/jobs/index.ts",
+    "dev --jobs examples/index.ts --seed examples/schedules.jsonl",
+  ]);
+  return command.action(async (options: DevOptionValues, self: Command) => {
+    if (options.jobs === undefined || options.jobs === "") {
+      usageError(
+        self,
+        "dev needs the module that defines the jobs: --jobs MODULE (or LAMBDA_SCHEDULER_JOBS)",
+      );
+    }
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    process.once("SIGINT", abort);
+    process.once("SIGTERM", abort);
+    try {
+      await runDev({
+        jobs: options.jobs,
+        db: options.db === undefined || options.db === "" ? DEFAULT_DB : options.db,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        signal: controller.signal,
+      });
+    } finally {
+      process.off("SIGINT", abort);
+      process.off("SIGTERM", abort);
+    }
+  });
+}

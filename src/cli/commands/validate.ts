@@ -1,0 +1,34 @@
+/**
+ * `lambda-scheduler validate <expression> [--tz ZONE]`: checks a schedule expression.
+ */
+import { Command } from "commander";
+import { describeSchedule, parseSchedule } from "../../scheduling/index.js";
+import { addExamples, outputOf } from "../command.js";
+
+interface ValidateOptions {
+  readonly tz: string;
+}
+
+/**
+ * The `validate` command: prints what the expression means and exits 0, or prints why it is
+ * not valid and exits 1 (the error reaches the program's handler).
+ *
+ * @example
+ * program.addCommand(validateCommand());
+ */
+export function validateCommand(): Command {
+  const command = new Command("validate")
+    .description("check a schedule expression and say what it means")
+    .argument(
+      "<expression>",
+      "rate(...), cron(...), 5-field cron, at(...), deadline(...) or RFC 5545 text",
+    )
+    .option("--tz <zone>", "IANA time zone the expression is read in", "UTC");
+  addExamples(command, [
+    'validate "cron(0 12 ? * MON-FRI *)" --tz Europe/Berlin',
+    'validate "rate(0 minutes)"   # exits 1: rate value "0" must be a whole number ≥ 1',
+  ]);
+  return command.action((expression: string, options: ValidateOptions, self: Command) => {
+    outputOf(self).print(describeSchedule(parseSchedule(expression, { timezone: options.tz })));
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The `lambda-scheduler` command line: one commander program, one module per command under
+ * commands/. To add a command, write `commands/<name>.ts` exporting `<name>Command(): Command`
+ * and list it in {@link COMMANDS}.
+ *
+ * Exit codes (usage.ts): 0 ok; 1 the command failed or its input was refused; 2 the command
+ * line is wrong (unknown command or option, missing argument, bad option value).
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { SchedulerError } from "../errors.js";
+import { addCommand } from "./commands/add.js";
+import { devCommand } from "./commands/dev.js";
+import { exportCommand } from "./commands/export.js";
+import { historyCommand } from "./commands/history.js";
+import { importCommand } from "./commands/import.js";
+import { jobsCommand } from "./commands/jobs.js";
+import { listCommand } from "./commands/list.js";
+import { nextCommand } from "./commands/next.js";
+import { pauseCommand, resumeCommand } from "./commands/pause.js";
+import { removeCommand } from "./commands/remove.js";
+import { runCommand } from "./commands/run.js";
+import { showCommand } from "./commands/show.js";
+import { tickCommand } from "./commands/tick.js";
+import { updateCommand } from "./commands/update.js";
+import { validateCommand } from "./commands/validate.js";
+import { colorEnabled, type OutputStreams } from "./output.js";
+import { EXIT_CODE, type ExitCode } from "./usage.js";
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly (() => Command)[] = [
+  nextCommand,
+  validateCommand,
+  addCommand,
+  updateCommand,
+  removeCommand,
+  pauseCommand,
+  resumeCommand,
+  runCommand,
+  listCommand,
+  showCommand,
+  historyCommand,
+  jobsCommand,
+  exportCommand,
+  importCommand,
+  tickCommand,
+  devCommand,
+];
+
+/** Commander's ways of saying "help or version was printed, as asked": not failures. */
+const INFORMATIONAL = new Set(["commander.helpDisplayed", "commander.version"]);
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../../package.json", import.meta.url), "utf8");
+    return (JSON.parse(text) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+/** Makes a command and its subcommands throw instead of exiting, and write to `streams`. */
+function configure(command: Command, streams: OutputStreams): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => void streams.stdout.write(text),
+    writeErr: (text) => void streams.stderr.write(text),
+    getOutHasColors: () => colorEnabled(streams.stdout),
+    getErrHasColors: () => colorEnabled(streams.stderr),
+  });
+  for (const sub of command.commands) configure(sub, streams);
+}
+
+/**
+ * Builds the `lambda-scheduler` program with every command.
+ *
+ * @example
+ * await createProgram().parseAsync(["node", "lambda-scheduler", "next", "rate(5 minutes)"]);
+ */
+export function createProgram(
+  streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+): Command {
+  const program = new Command("lambda-scheduler")
+    .description(
+      "schedule AWS Lambda jobs: preview, validate and manage schedules, or run them locally",
+    )
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpCommand("help [command]", "show help for a command")
+    .showSuggestionAfterError(true);
+  for (const create of COMMANDS) program.addCommand(create());
+  configure(program, streams);
+  return program;
+}
+
+/**
+ * Runs the command line and returns its exit code; errors are printed, never thrown.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv);
+ */
+export async function runCli(
+  argv: readonly string[] = process.argv,
+  streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<ExitCode> {
+  try {
+    await createProgram(streams).parseAsync([...argv]);
+    return process.exitCode === EXIT_CODE.failed ? EXIT_CODE.failed : EXIT_CODE.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (INFORMATIONAL.has(error.code) || error.exitCode === EXIT_CODE.ok) return EXIT_CODE.ok;
+      // Commander reports its usage errors (and help shown for a missing command) with 1.
+      return EXIT_CODE.usage;
+    }
+    const message =
+      error instanceof SchedulerError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    streams.stderr.write(`error: ${message}\n`);
+    return EXIT_CODE.failed;
+  }
+}

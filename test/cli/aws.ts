@@ -1,0 +1,71 @@
+/**
+ * The AWS side of the CLI tests on the emulator: a schedule table per store, and an
+ * invocations topic whose messages land on a queue the test can read.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { Envelope } from "../../src/dispatch/types.js";
+import { createScheduleTable } from "../../src/store/dynamodb.js";
+import { awsClientConfig, awsEnvironment, uniqueName } from "../support/aws.js";
+
+/** The environment of a CLI pointed at a new schedule table on the emulator. */
+export async function newTableEnvironment(): Promise<Record<string, string>> {
+  const table = uniqueName("cli-schedules");
+  await createScheduleTable(new DynamoDBClient(awsClientConfig()), table);
+  return { ...awsEnvironment(), LAMBDA_SCHEDULER_TABLE: table };
+}
+
+/** An invocations topic subscribed (raw) by a queue, as the stack wires them. */
+export interface Invocations {
+  readonly topicArn: string;
+  readonly queueUrl: string;
+  /** The envelopes on the queue now (each received once). */
+  receive(): Promise<Envelope[]>;
+}
+
+/** Creates the topic and the queue, and subscribes the queue to the topic. */
+export async function createInvocations(): Promise<Invocations> {
+  const sns = new SNSClient(awsClientConfig());
+  const sqs = new SQSClient(awsClientConfig());
+  const name = uniqueName("cli-invocations");
+  const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (topicArn === undefined || queueUrl === undefined)
+    throw new Error("emulator returned no ARN/URL");
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: "sqs",
+      Endpoint: Attributes?.QueueArn,
+      Attributes: { RawMessageDelivery: "true" },
+    }),
+  );
+  return {
+    topicArn,
+    queueUrl,
+    async receive() {
+      const envelopes: Envelope[] = [];
+      for (;;) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+          }),
+        );
+        if (Messages.length === 0) return envelopes;
+        for (const message of Messages)
+          envelopes.push(JSON.parse(message.Body ?? "null") as Envelope);
+      }
+    },
+  };
+}
