@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { rename } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -43,10 +44,13 @@ export async function loadJobs(path: string, options: LoadJobsOptions = {}): Pro
   // One bundle per entry, so two projects (or two entries) never overwrite each other's.
   const name = createHash("sha256").update(entry).digest("hex").slice(0, 12);
   const outfile = resolve(options.outDir ?? resolve(cwd, ".lambda-scheduler"), `jobs-${name}.mjs`);
+  // Written under a name of its own, then renamed: two processes loading the same module at
+  // once must never import a half-written bundle.
+  const partial = `${outfile}.${process.pid}-${Date.now()}.mjs`;
   try {
     await build({
       entryPoints: [entry],
-      outfile,
+      outfile: partial,
       bundle: true,
       packages: "external",
       platform: "node",
@@ -61,6 +65,7 @@ export async function loadJobs(path: string, options: LoadJobsOptions = {}): Pro
       cause: error,
     });
   }
+  await rename(partial, outfile);
   // A query string makes a reload in the same process evaluate the new bundle; defineJob
   // treats a re-evaluated call site as a redefinition, not a clash.
   await import(`${pathToFileURL(outfile).href}?v=${Date.now()}`);

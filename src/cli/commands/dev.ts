@@ -2,7 +2,6 @@
  * `lambda-scheduler dev --jobs <module> [--db PATH] [--seed FILE]`: local mode.
  */
 import { Command, Option } from "commander";
-import { runDev } from "../../local/dev.js";
 import { addExamples } from "../command.js";
 import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
 import { DEFAULT_DB, STORE_ENV } from "../store-option.js";
@@ -51,6 +50,9 @@ export function devCommand(): Command {
     process.once("SIGINT", abort);
     process.once("SIGTERM", abort);
     try {
+      // Loaded here, not at the top: local mode pulls in the SDK clients and esbuild, which
+      // every other command would otherwise pay for at start-up.
+      const { runDev } = await import("../../local/dev.js");
       await runDev({
         jobs: options.jobs,
         db: options.db === undefined || options.db === "" ? DEFAULT_DB : options.db,
