@@ -22,7 +22,7 @@ export interface ScheduleInput {
   readonly expression: string;
   /** IANA time zone of the expression's wall times. Default `UTC`. */
   readonly timezone?: string;
-  /** Any JSON value ≤ 256 KiB; checked against the job's schema. Default `{}`. */
+  /** Any JSON value ≤ 255 KiB (MAX_PAYLOAD_BYTES); checked against the job's schema. Default `{}`. */
   readonly payload?: unknown;
   /** No occurrence before this; also the anchor of a `rate`. */
   readonly startAt?: Instant;
@@ -158,7 +158,7 @@ export function checkJob(name: string, jobs: JobSource | undefined): Job | undef
   return job;
 }
 
-/** Checks the payload is JSON ≤ 256 KiB and fits the job's schema; returns it as stored. */
+/** Checks the payload is JSON ≤ MAX_PAYLOAD_BYTES and fits the job's schema; returns it as stored. */
 export async function checkPayload(payload: unknown, job: Job | undefined): Promise<JsonValue> {
   checkPayloadJson(payload);
   if (job !== undefined) await validatePayload(job, payload);

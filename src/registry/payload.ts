@@ -7,8 +7,13 @@ import { InvalidPayloadError, type PayloadIssue } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import type { Job } from "./types.js";
 
-/** The largest payload accepted, in bytes of its UTF-8 JSON encoding: SNS's message limit. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * The largest payload accepted, in bytes of its UTF-8 JSON encoding: 255 KiB. SNS and SQS refuse
+ * a message over 256 KiB counting the envelope and the `job` attribute around the payload, which
+ * take at most ~700 bytes with the longest ids and job names; 1 KiB of headroom keeps every
+ * accepted payload deliverable.
+ */
+export const MAX_PAYLOAD_BYTES = 255 * 1024;
 
 /**
  * Checks a payload against its job's Standard Schema and returns the schema's output (the

@@ -180,10 +180,10 @@ describe("a refused schedule writes nothing", () => {
       message: /\$\.at is a Date/,
     },
     {
-      name: "a payload over 256 KiB",
+      name: "a payload over 255 KiB",
       input: { job: "anything", expression: "rate(1 hour)", payload: { big } },
       error: InvalidPayloadError,
-      message: /the limit is 256 KiB/,
+      message: /the limit is 255 KiB/,
     },
     {
       name: "a payload that does not fit the job's schema",

@@ -133,15 +133,15 @@ describe("checkPayloadJson", () => {
     expect(checkPayloadJson({ a: shared, b: shared })).toBeGreaterThan(0);
   });
 
-  it("accepts a payload of exactly 256 KiB", () => {
+  it("accepts a payload of exactly 255 KiB", () => {
     const text = "x".repeat(MAX_PAYLOAD_BYTES - 2);
     expect(checkPayloadJson(text)).toBe(MAX_PAYLOAD_BYTES);
   });
 
-  it("refuses a payload one byte over 256 KiB, saying its size and the limit", () => {
+  it("refuses a payload one byte over 255 KiB, saying its size and the limit", () => {
     const text = "x".repeat(MAX_PAYLOAD_BYTES - 1);
     expect(() => checkPayloadJson(text)).toThrow(
-      "payload is 256 KiB (262145 bytes) as JSON; the limit is 256 KiB (262144 bytes)",
+      "payload is 255 KiB (261121 bytes) as JSON; the limit is 255 KiB (261120 bytes)",
     );
   });
 
