@@ -52,6 +52,20 @@ export interface DuePlan {
   readonly ended: boolean;
 }
 
+/** DynamoDB refuses a transaction over 4 MB; keep a claim well inside it. */
+const CLAIM_BUDGET_BYTES = 3_500_000;
+/** What a schedule or run item holds besides its payload, generously. */
+const ITEM_OVERHEAD_BYTES = 2_048;
+
+/**
+ * How many run records fit in one claim: the schedule item and every run each carry the
+ * payload, so near the payload limit only ~12 runs fit where small payloads allow 25.
+ */
+export function runsThatFit(record: ScheduleRecord): number {
+  const item = Buffer.byteLength(JSON.stringify(record.payload)) + ITEM_OVERHEAD_BYTES;
+  return Math.floor(CLAIM_BUDGET_BYTES / item) - 1;
+}
+
 /** The deadline instant of a `deadline` schedule. */
 function deadlineOf(schedule: Schedule): number | undefined {
   return schedule.kind === "deadline" ? deadlineInstant(schedule) : undefined;
@@ -86,7 +100,7 @@ export function planDue(
   options: PlanOptions = {},
 ): DuePlan | undefined {
   const opts = { ...PLAN_DEFAULTS, ...options };
-  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim));
+  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim, runsThatFit(record)));
   const first = record.nextRunAt;
   if (record.state !== SCHEDULE_STATE.ENABLED || first === undefined) return undefined;
   const horizon = record.precise ? now + opts.lookaheadMs : now;
