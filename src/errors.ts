@@ -144,6 +144,11 @@ export class JobFailedError extends SchedulerError {
   }
 }
 
+/** A deadline run reached its worker after the deadline, so it was not started. */
+export class DeadlinePassedError extends SchedulerError {
+  override name = "DeadlinePassedError";
+}
+
 /** A configuration value (environment variable, handler option) is missing or malformed. */
 export class ConfigurationError extends SchedulerError {
   override name = "ConfigurationError";

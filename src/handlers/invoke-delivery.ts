@@ -6,7 +6,11 @@ import type { Clock } from "../clock.js";
 import type { Envelope } from "../dispatch/types.js";
 import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
 import { ConflictError, SchedulerError } from "../errors.js";
-import { type ErrorPublisher, FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
+import {
+  type ErrorPublisher,
+  FAILURE_EVENT_TYPE,
+  type FailureEventType,
+} from "../middleware/failure-event.js";
 import { boundedRunError } from "../middleware/run-errors.js";
 import type { Logger } from "../registry/logger.js";
 import type { Job } from "../registry/types.js";
@@ -154,10 +158,14 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     return busy(current, job);
   };
 
-  const report = async (error: Error, final: boolean): Promise<void> => {
+  const report = async (
+    error: Error,
+    final: boolean,
+    type: FailureEventType = FAILURE_EVENT_TYPE.failed,
+  ): Promise<void> => {
     const { name, message } = boundedRunError(error);
     const event = {
-      type: FAILURE_EVENT_TYPE.failed,
+      type,
       job: envelope.job,
       scheduleId,
       runId,

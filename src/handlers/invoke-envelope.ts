@@ -3,11 +3,20 @@
  * write, run the job, record the outcome.
  */
 import type { Envelope } from "../dispatch/types.js";
-import { UnknownJobError } from "../errors.js";
+import { DeadlinePassedError, UnknownJobError } from "../errors.js";
+import { FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
 import { boundedRunError, runContextOf, withRunContext } from "../middleware/run-errors.js";
 import { validatePayload } from "../registry/payload.js";
 import type { Job } from "../registry/types.js";
-import { FINAL_RUN_STATUSES, RUN_STATUS, type RunChanges, type RunRecord } from "../store/types.js";
+import { deadlineInstant } from "../scheduling/deadline.js";
+import { parseSchedule } from "../scheduling/index.js";
+import {
+  FINAL_RUN_STATUSES,
+  RUN_STATUS,
+  type RunChanges,
+  type RunRecord,
+  type ScheduleRecord,
+} from "../store/types.js";
 import {
   type Delivery,
   type DeliveryScope,
@@ -58,6 +67,26 @@ export async function processEnvelope(
   }
 
   const schedule = await store.getSchedule(scheduleId);
+  // A deadline run claimed in time may be delivered late (a backlog, retries): it never starts
+  // after its deadline. Run-now is the user's explicit wish and is exempt.
+  const deadline = schedule === undefined ? undefined : deadlineOfRecord(schedule);
+  if (deadline !== undefined && run.manual !== true && now() > deadline) {
+    const finishedAt = now();
+    const error = new DeadlinePassedError(
+      `run ${envelope.runId} was not started by its deadline ${new Date(deadline).toISOString()}`,
+    );
+    const changes: RunChanges = {
+      status: RUN_STATUS.EXPIRED,
+      attempt,
+      error: boundedRunError(error),
+      finishedAt,
+      expiresAt: expiresAt(finishedAt),
+    };
+    const expired = await write(changes, STARTABLE, staleBefore);
+    if (expired === undefined) return lost(job);
+    await report(error, true, FAILURE_EVENT_TYPE.expired);
+    return done(INVOKE_OUTCOME.skipped, expired);
+  }
   if ((schedule?.overlap ?? job.overlap) === "skip") {
     const { items } = await store.listRuns(scheduleId, { before: scheduledAt, limit: 1 });
     const previous = items[0];
@@ -189,5 +218,17 @@ async function ensureRun(deps: InvokeDeps, envelope: Envelope): Promise<RunRecor
     const raced = await store.getRun(envelope.scheduleId, scheduledAt);
     if (raced === undefined) throw error;
     return raced;
+  }
+}
+
+/** The deadline of a `deadline` schedule; undefined for every other kind (or one unparseable now). */
+function deadlineOfRecord(record: ScheduleRecord): number | undefined {
+  // This runs for every delivery: skip parsing the other kinds (an rrule costs more).
+  if (!record.expression.trimStart().startsWith("deadline(")) return undefined;
+  try {
+    const schedule = parseSchedule(record.expression, { timezone: record.timezone });
+    return schedule.kind === "deadline" ? deadlineInstant(schedule) : undefined;
+  } catch {
+    return undefined;
   }
 }
