@@ -28,10 +28,14 @@ export function openDatabase(path: string, busyTimeoutMs: number): Connection {
   const db = guard(`open ${path}`, () => {
     if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true });
     const opened = new DatabaseSync(path);
-    opened.exec("PRAGMA journal_mode = WAL");
+    const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
+    opened.exec(`PRAGMA busy_timeout = ${timeoutMs}`);
+    // Switching to WAL escalates to an exclusive lock, and SQLite does not wait (its busy
+    // handler is skipped to avoid deadlock) while another process (`dev`, a second command)
+    // holds a write lock: retry for as long as the busy timeout allows.
+    whileLocked(timeoutMs, () => opened.exec("PRAGMA journal_mode = WAL"));
     // Durable when the process dies; a power loss may take the last commits.
     opened.exec("PRAGMA synchronous = NORMAL");
-    opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     migrate(opened, path);
     return opened;
   });
@@ -63,6 +67,22 @@ export function openDatabase(path: string, busyTimeoutMs: number): Connection {
       }
     },
   };
+}
+
+/** Runs `body` again while SQLite says the database is locked, for up to `timeoutMs`. */
+function whileLocked(timeoutMs: number, body: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      body();
+      return;
+    } catch (error) {
+      const locked = error instanceof Error && /database is locked/.test(error.message);
+      if (!locked || Date.now() >= deadline) throw error;
+      // This store is synchronous (node:sqlite), so it waits synchronously too.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /** Runs `body`, turning anything SQLite throws into a {@link StoreError} with `cause`. */

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +49,36 @@ describe("the SQLite store on a file", () => {
     expect(await second.getRun("s1", T0)).toStrictEqual(aRun("s1", T0));
     expect((await second.queryDue({ dueBefore: T0 })).items.map((s) => s.id)).toEqual(["s1"]);
     await second.close();
+  });
+
+  it("waits for another process's lock when it opens the file, instead of failing", async () => {
+    const path = join(dir, "schedules.db");
+    // Another process holds a write lock on the file for a moment, as `dev` or a second command
+    // may; switching the file to WAL has to wait for it.
+    const holder = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `import { DatabaseSync } from "node:sqlite";
+         const db = new DatabaseSync(${JSON.stringify(path)});
+         db.exec("CREATE TABLE other (a)");
+         db.exec("BEGIN IMMEDIATE");
+         db.exec("INSERT INTO other VALUES (1)");
+         process.stdout.write("locked\\n");
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+         db.exec("COMMIT");`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = once(holder, "exit");
+    await once(holder.stdout, "data");
+    const store = createSqliteStore({ path });
+    await store.createSchedule(aSchedule("s1"));
+    expect((await store.getSchedule("s1"))?.id).toBe("s1");
+    await store.close();
+    const [code] = await exited;
+    expect(code).toBe(0);
   });
 
   it("writes in WAL mode and records its schema version", async () => {
