@@ -4,6 +4,8 @@
  * when `NO_COLOR` is set (https://no-color.org).
  */
 import { styleText } from "node:util";
+import { formatWallTime } from "../scheduling/calendar.js";
+import { loadZone, toWallTime } from "../scheduling/zone.js";
 
 /** The colours and weights commands use. */
 export const STYLE = {
@@ -150,29 +152,13 @@ export function isoTime(ms: number | undefined): string {
   return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * An instant as wall time in an IANA zone, `2026-01-05 10:00:00 Europe/Berlin`; empty for
  * undefined, and for UTC (the ISO time says it already).
  */
 export function zoneTime(ms: number | undefined, timezone: string): string {
   if (ms === undefined || timezone === "UTC") return "";
-  let format = zoneFormats.get(timezone);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    zoneFormats.set(timezone, format);
-  }
-  const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    format.formatToParts(ms).find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")} ${timezone}`;
+  // Read with the schedule engine's zone tables, so it shows the wall time schedules fire at.
+  const wall = formatWallTime(toWallTime(ms, loadZone(timezone)));
+  return `${wall.replace("T", " ")} ${timezone}`;
 }

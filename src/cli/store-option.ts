@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ConfigurationError } from "../errors.js";
-import type { ScheduleStore } from "../store/types.js";
+import type { Page, ScheduleStore } from "../store/types.js";
 import { usageError } from "./usage.js";
 
 /** Environment variables the CLI reads to find its store. */
@@ -129,4 +129,25 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Reads a store listing page by page (at most 100 items a request) until `limit` items are in
+ * hand and it is known whether more exist; an infinite `limit` reads the whole listing.
+ */
+export async function readPages<T>(
+  limit: number,
+  list: (page: { readonly limit: number; readonly cursor?: string }) => Promise<Page<T>>,
+): Promise<{ items: T[]; more: boolean }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list({
+      limit: Math.min(100, limit - items.length + 1),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== undefined && items.length <= limit);
+  return { items: items.slice(0, limit), more: items.length > limit };
 }

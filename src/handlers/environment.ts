@@ -3,6 +3,8 @@
  * deploy test checks that the two agree.
  */
 import { ConfigurationError } from "../errors.js";
+import { createDynamoStore } from "../store/dynamodb.js";
+import type { ScheduleStore } from "../store/types.js";
 
 /** Names of the handlers' environment variables. */
 export const ENV = {
@@ -45,4 +47,12 @@ export function intEnv(
     );
   }
   return parsed;
+}
+
+/** The store of both handlers: the table {@link ENV.table}, with {@link ENV.dueShards} shards. */
+export function storeFromEnvironment(env: NodeJS.ProcessEnv = process.env): ScheduleStore {
+  return createDynamoStore({
+    tableName: requireEnv(ENV.table, env),
+    dueShards: intEnv(ENV.dueShards, 4, env),
+  });
 }

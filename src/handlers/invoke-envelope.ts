@@ -15,6 +15,7 @@ import {
   RUN_STATUS,
   type RunChanges,
   type RunRecord,
+  type RunStatus,
   type ScheduleRecord,
 } from "../store/types.js";
 import {
@@ -49,17 +50,22 @@ export async function processEnvelope(
   if (run.status === RUN_STATUS.RUNNING && (run.startedAt ?? 0) >= staleBefore)
     return busy(run, job);
 
-  if (job === undefined) {
-    const error = new UnknownJobError(envelope.job, deps.jobs.names());
+  // Ends the run without starting it: FAILED or EXPIRED, with why.
+  const endUnstarted = (status: RunStatus, error: Error): Promise<RunRecord | undefined> => {
     const finishedAt = now();
     const changes: RunChanges = {
-      status: RUN_STATUS.FAILED,
+      status,
       attempt,
       error: boundedRunError(error),
       finishedAt,
       expiresAt: expiresAt(finishedAt),
     };
-    const failed = await write(changes, STARTABLE, staleBefore);
+    return write(changes, STARTABLE, staleBefore);
+  };
+
+  if (job === undefined) {
+    const error = new UnknownJobError(envelope.job, deps.jobs.names());
+    const failed = await endUnstarted(RUN_STATUS.FAILED, error);
     if (failed === undefined) return lost(job);
     await report(error, true);
     await hide(deps.finalVisibility);
@@ -71,18 +77,10 @@ export async function processEnvelope(
   // after its deadline. Run-now is the user's explicit wish and is exempt.
   const deadline = schedule === undefined ? undefined : deadlineOfRecord(schedule);
   if (deadline !== undefined && run.manual !== true && now() > deadline) {
-    const finishedAt = now();
     const error = new DeadlinePassedError(
       `run ${envelope.runId} was not started by its deadline ${new Date(deadline).toISOString()}`,
     );
-    const changes: RunChanges = {
-      status: RUN_STATUS.EXPIRED,
-      attempt,
-      error: boundedRunError(error),
-      finishedAt,
-      expiresAt: expiresAt(finishedAt),
-    };
-    const expired = await write(changes, STARTABLE, staleBefore);
+    const expired = await endUnstarted(RUN_STATUS.EXPIRED, error);
     if (expired === undefined) return lost(job);
     await report(error, true, FAILURE_EVENT_TYPE.expired);
     return done(INVOKE_OUTCOME.skipped, expired);

@@ -16,8 +16,7 @@ import { createSnsErrorPublisher } from "../middleware/failure-event.js";
 import { inputOutputLogging } from "../middleware/input-output-logging.js";
 import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
 import { createJsonLogger } from "../registry/logger.js";
-import { createDynamoStore } from "../store/dynamodb.js";
-import { ENV, intEnv, requireEnv } from "./environment.js";
+import { ENV, intEnv, requireEnv, storeFromEnvironment } from "./environment.js";
 import { createInvoker, type InvokerOptions } from "./invoke-core.js";
 
 /** Options of {@link createInvokeHandler}: the core's, plus logging. */
@@ -65,10 +64,7 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
 export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env): InvokeHandler {
   const logger = createJsonLogger({ fields: { handler: "invoke" } });
   return createInvokeHandler({
-    store: createDynamoStore({
-      tableName: requireEnv(ENV.table, env),
-      dueShards: intEnv(ENV.dueShards, 4, env),
-    }),
+    store: storeFromEnvironment(env),
     errorPublisher: createSnsErrorPublisher({
       topicArn: requireEnv(ENV.errorsTopicArn, env),
       logger,

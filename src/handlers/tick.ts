@@ -13,8 +13,7 @@ import { createSqsDispatcher } from "../dispatch/sqs.js";
 import { errorCapture } from "../middleware/error-capture.js";
 import { createSnsErrorPublisher } from "../middleware/failure-event.js";
 import { createJsonLogger } from "../registry/logger.js";
-import { createDynamoStore } from "../store/dynamodb.js";
-import { ENV, intEnv, requireEnv } from "./environment.js";
+import { ENV, intEnv, requireEnv, storeFromEnvironment } from "./environment.js";
 import { runTick, type TickDependencies, type TickOptions, type TickSummary } from "./tick-core.js";
 
 /** Time kept back from the Lambda's remaining time to dispatch the last page and return. */
@@ -55,10 +54,7 @@ export function createTickHandler(options: TickHandlerOptions): TickHandler {
 export function tickHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env): TickHandler {
   const logger = createJsonLogger({ fields: { handler: "tick" } });
   return createTickHandler({
-    store: createDynamoStore({
-      tableName: requireEnv(ENV.table, env),
-      dueShards: intEnv(ENV.dueShards, 4, env),
-    }),
+    store: storeFromEnvironment(env),
     dispatcher: createRoutingDispatcher({
       standard: createSnsDispatcher({ topicArn: requireEnv(ENV.invocationsTopicArn, env) }),
       precise: createSqsDispatcher({ queueUrl: requireEnv(ENV.invocationsQueueUrl, env) }),

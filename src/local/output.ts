@@ -5,9 +5,8 @@
 
 import type { Envelope } from "../dispatch/types.js";
 import type { InvokeResult } from "../handlers/invoke-core.js";
-import { LOG_LEVEL, type Logger, type LogLevel } from "../registry/logger.js";
+import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../registry/logger.js";
 
-const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 /** Fields every run-scoped line carries; the run line already shows them. */
 const RUN_FIELDS = new Set(["runId", "scheduleId", "job", "attempt"]);
 
@@ -24,26 +23,14 @@ export function createConsoleLogger(options: {
   readonly level?: LogLevel;
   readonly now?: () => Date;
 }): Logger {
-  const threshold = SEVERITY[options.level ?? LOG_LEVEL.info];
   const now = options.now ?? (() => new Date());
-  const make = (base: Record<string, unknown>): Logger => {
-    const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-      if (SEVERITY[level] < threshold) return;
-      if (level === LOG_LEVEL.info && message.startsWith("delivery ")) return;
-      const extra = Object.entries({ ...base, ...fields }).filter(([key]) => !RUN_FIELDS.has(key));
-      const job = typeof base.job === "string" ? ` [${base.job}]` : "";
-      const tail = extra.length > 0 ? ` ${safeJson(Object.fromEntries(extra))}` : "";
-      options.write(`${time(now())} ${level.padEnd(5)}${job} ${message}${tail}`);
-    };
-    return {
-      debug: (message, fields) => log("debug", message, fields),
-      info: (message, fields) => log("info", message, fields),
-      warn: (message, fields) => log("warn", message, fields),
-      error: (message, fields) => log("error", message, fields),
-      child: (fields) => make({ ...base, ...fields }),
-    };
-  };
-  return make({});
+  return levelledLogger(options.level ?? LOG_LEVEL.info, (level, message, base, fields) => {
+    if (level === LOG_LEVEL.info && message.startsWith("delivery ")) return;
+    const extra = Object.entries({ ...base, ...fields }).filter(([key]) => !RUN_FIELDS.has(key));
+    const job = typeof base.job === "string" ? ` [${base.job}]` : "";
+    const tail = extra.length > 0 ? ` ${safeJson(Object.fromEntries(extra))}` : "";
+    options.write(`${time(now())} ${level.padEnd(5)}${job} ${message}${tail}`);
+  });
 }
 
 function safeJson(value: unknown): string {

@@ -18,6 +18,40 @@ export interface Logger extends JobLogger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Writes one line of a {@link levelledLogger}: `base` holds the fields of its `child` calls. */
+export type LineWriter = (
+  level: LogLevel,
+  message: string,
+  base: Record<string, unknown>,
+  fields: Record<string, unknown> | undefined,
+) => void;
+
+/**
+ * A {@link Logger} that hands `write` every call at or above `level`, with the fields its
+ * `child` calls added (starting from `fields`): the part every logger shares, whatever it
+ * writes.
+ */
+export function levelledLogger(
+  level: LogLevel,
+  write: LineWriter,
+  fields: Record<string, unknown> = {},
+): Logger {
+  const threshold = SEVERITY[level];
+  const make = (base: Record<string, unknown>): Logger => {
+    const log = (at: LogLevel, message: string, extra?: Record<string, unknown>): void => {
+      if (SEVERITY[at] >= threshold) write(at, message, base, extra);
+    };
+    return {
+      debug: (message, extra) => log("debug", message, extra),
+      info: (message, extra) => log("info", message, extra),
+      warn: (message, extra) => log("warn", message, extra),
+      error: (message, extra) => log("error", message, extra),
+      child: (more) => make({ ...base, ...more }),
+    };
+  };
+  return make(fields);
+}
+
 /** Options of {@link createJsonLogger}. */
 export interface JsonLoggerOptions {
   /** Fields on every line (e.g. runId, job). */
@@ -43,24 +77,14 @@ export interface JsonLoggerOptions {
  * ```
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
-  const threshold = SEVERITY[options.level ?? levelFromEnvironment()];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const clock = options.clock ?? systemClock;
-  const make = (base: Record<string, unknown>): Logger => {
-    const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-      if (SEVERITY[level] < threshold) return;
-      const line = { level, time: clock.now().toISOString(), message, ...base, ...fields };
-      write(encodeLine(line));
-    };
-    return {
-      debug: (message, fields) => log("debug", message, fields),
-      info: (message, fields) => log("info", message, fields),
-      warn: (message, fields) => log("warn", message, fields),
-      error: (message, fields) => log("error", message, fields),
-      child: (fields) => make({ ...base, ...fields }),
-    };
-  };
-  return make(options.fields ?? {});
+  return levelledLogger(
+    options.level ?? levelFromEnvironment(),
+    (level, message, base, fields) =>
+      write(encodeLine({ level, time: clock.now().toISOString(), message, ...base, ...fields })),
+    options.fields,
+  );
 }
 
 /** A logger that drops everything; for tests and callers that log elsewhere. */

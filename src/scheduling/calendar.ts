@@ -1,10 +1,11 @@
 /**
  * Proleptic Gregorian calendar arithmetic on plain numbers, for the schedule kinds that reason
- * in local wall time (at, deadline, rrule). Days are counted from 1970-01-01 (day 0); a wall
- * time is milliseconds on the same axis (see zone.ts), so `day = floor(wall / DAY)`.
+ * in local wall time (cron, at, deadline, rrule). Days are counted from 1970-01-01 (day 0); a
+ * wall time is milliseconds on the same axis (see zone.ts), so `day = floor(wall / DAY)`.
  *
- * Integer formulas (rather than `Date` objects) keep the rrule engine allocation-free and make
- * the process time zone irrelevant by construction.
+ * Integer formulas (rather than `Date` objects) keep the cron and rrule searches, which run
+ * them for every candidate month or day, allocation-free, and make the process time zone
+ * irrelevant by construction. (`Date.UTC` also reads years 0-99 as 1900-1999.)
  */
 
 /** A second in milliseconds. */
@@ -15,6 +16,33 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 /** A day of wall time in milliseconds (wall days are always 24 hours long). */
 export const DAY = 86_400_000;
+
+/** English month names, January first: `MONTH_NAMES_EN[month - 1]`. */
+export const MONTH_NAMES_EN = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
+
+/** English weekday names in {@link weekdayOf} order, Monday first. */
+export const WEEKDAY_NAMES_EN = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+] as const;
 
 /** A calendar date: year, month 1-12, day 1-31. */
 export interface CivilDate {
@@ -51,7 +79,7 @@ export function dayNumber(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra + dayOfYear - 719_468;
 }
 
-/** The calendar date of a day number. */
+/** The calendar date of a day number (the inverse of {@link dayNumber}). */
 export function civilDate(dayNum: number): CivilDate {
   const z = dayNum + 719_468;
   const era = Math.floor(z / 146_097);
@@ -75,6 +103,14 @@ export function civilDate(dayNum: number): CivilDate {
 export function weekdayOf(dayNum: number): number {
   // 1970-01-01 was a Thursday (3).
   return (((dayNum + 3) % 7) + 7) % 7;
+}
+
+/**
+ * Weekday of a day number, 0 = Sunday … 6 = Saturday: cron's order, and `Date#getUTCDay`'s.
+ */
+export function sundayWeekdayOf(dayNum: number): number {
+  // 1970-01-01 was a Thursday (4).
+  return (((dayNum + 4) % 7) + 7) % 7;
 }
 
 /** Day of the year, 1-366. */

@@ -2,33 +2,21 @@
  * English for RFC 5545 rules: "weekly on Monday and Wednesday at 09:00 Europe/Berlin". Every
  * rule part is mentioned; wording favours being unambiguous over being elegant.
  */
-import { DAY, formatWallTime, formatWallTimeShort } from "./calendar.js";
+import {
+  DAY,
+  formatWallTime,
+  formatWallTimeShort,
+  MONTH_NAMES_EN,
+  WEEKDAY_NAMES_EN,
+} from "./calendar.js";
 import { wallTimeOf } from "./local-time.js";
-import type { RecurrenceRule, RRuleByDay, RRuleSchedule } from "./types.js";
+import {
+  type RecurrenceRule,
+  RRULE_WEEKDAYS,
+  type RRuleByDay,
+  type RRuleSchedule,
+} from "./types.js";
 
-const WEEKDAY_NAMES = {
-  MO: "Monday",
-  TU: "Tuesday",
-  WE: "Wednesday",
-  TH: "Thursday",
-  FR: "Friday",
-  SA: "Saturday",
-  SU: "Sunday",
-} as const;
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const UNITS = {
   YEARLY: ["yearly", "year"],
   MONTHLY: ["monthly", "month"],
@@ -57,7 +45,7 @@ function ordinal(n: number): string {
 }
 
 function byDayPhrase(day: RRuleByDay): string {
-  const name = WEEKDAY_NAMES[day.weekday];
+  const name = WEEKDAY_NAMES_EN[RRULE_WEEKDAYS.indexOf(day.weekday)] ?? day.weekday;
   return day.nth === undefined ? name : `the ${ordinal(day.nth)} ${name}`;
 }
 
@@ -117,7 +105,7 @@ export function describeRRule(schedule: RRuleSchedule): string {
     }
     if (rule.byDay) words.push(`on ${list(rule.byDay.map(byDayPhrase))}`);
     if (rule.byMonth)
-      words.push(`in ${list(rule.byMonth.map((m) => MONTH_NAMES[m - 1] ?? String(m)))}`);
+      words.push(`in ${list(rule.byMonth.map((m) => MONTH_NAMES_EN[m - 1] ?? String(m)))}`);
     if (rule.bySetPos) {
       words.push(`keeping only the ${list(rule.bySetPos.map(ordinal))} match each ${unit}`);
     }

@@ -1,7 +1,7 @@
 /**
  * When an {@link RRuleSchedule} next fires: the rule is expanded on floating wall times
  * (recurrence.ts), each wall time is read in the schedule's zone the RFC 5545 §3.3.5 way
- * (zone.ts `wallTimeToInstant`: a time skipped by a gap is read with the offset from before
+ * (zone.ts `instantOfResolution`: a time skipped by a gap is read with the offset from before
  * it, 02:30 → 03:30; a repeated time is its first occurrence), RDATEs are merged in and
  * EXDATEs taken out.
  *
@@ -16,11 +16,11 @@ import { type CompiledRule, compileRule, wallOccurrences } from "./recurrence.js
 import { exdateDayNumber } from "./rrule.js";
 import type { RRuleSchedule } from "./types.js";
 import {
+  instantOfResolution,
   loadZone,
   resolveWallTime,
   type TimeZone,
   toWallTime,
-  type WallTimeResolution,
 } from "./zone.js";
 
 /** A schedule ready to evaluate for one DTSTART. */
@@ -130,22 +130,6 @@ function* wallsAfter(e: Evaluation, count: number | undefined, lowerWall: number
   }
 }
 
-/** An instant for a resolved wall time, the RFC 5545 way. */
-function instantOf(resolved: WallTimeResolution): number {
-  switch (resolved.kind) {
-    case "unique":
-      return resolved.instant;
-    case "repeated":
-      return resolved.first;
-    case "gap":
-      return resolved.shifted;
-    default: {
-      const unreachable: never = resolved;
-      return unreachable;
-    }
-  }
-}
-
 function isExcluded(e: Evaluation, instant: number, wall: number): boolean {
   return e.exdates.has(instant) || e.exdateDays.has(Math.floor(wall / DAY));
 }
@@ -160,7 +144,7 @@ function nextRuleInstant(e: Evaluation, schedule: RRuleSchedule, zone: TimeZone,
   for (let step = walls.next(); !step.done; step = walls.next()) {
     const wall = step.value;
     const resolved = resolveWallTime(wall, zone);
-    const instant = instantOf(resolved);
+    const instant = instantOfResolution(resolved);
     if (!accept(instant, wall)) continue;
     if (resolved.kind !== "gap") return instant;
     // Wall times after the gap, up to this shifted instant's wall time at the new offset,
@@ -168,7 +152,7 @@ function nextRuleInstant(e: Evaluation, schedule: RRuleSchedule, zone: TimeZone,
     let best = instant;
     const limit = instant + zone.offsetMinutes(resolved.gapEnd) * MINUTE;
     for (let more = walls.next(); !more.done && more.value < limit; more = walls.next()) {
-      const candidate = instantOf(resolveWallTime(more.value, zone));
+      const candidate = instantOfResolution(resolveWallTime(more.value, zone));
       if (candidate < best && accept(candidate, more.value)) best = candidate;
     }
     return best;

@@ -11,10 +11,8 @@
  */
 import { IANAZone } from "luxon";
 import { InvalidScheduleError } from "../errors.js";
+import { DAY, MINUTE, SECOND } from "./calendar.js";
 
-const SECOND = 1_000;
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 /**
  * Offsets are sampled two days apart and each change found is narrowed down to the second.
  * Sampling cannot step over a change and back as long as no offset lasts less than two days:
@@ -269,9 +267,11 @@ export function resolveWallTime(wallMs: number, zone: TimeZone): WallTimeResolut
   return { kind: "gap", shifted: early, gapEnd: high };
 }
 
-/** Reads a wall time the RFC 5545 way: a gap shifts forward, a repeated time is its first. */
-export function wallTimeToInstant(wallMs: number, zone: TimeZone): number {
-  const resolved = resolveWallTime(wallMs, zone);
+/**
+ * The instant of a resolved wall time, the RFC 5545 way: a gap shifts forward, a repeated time
+ * is its first.
+ */
+export function instantOfResolution(resolved: WallTimeResolution): number {
   switch (resolved.kind) {
     case "unique":
       return resolved.instant;
@@ -284,4 +284,9 @@ export function wallTimeToInstant(wallMs: number, zone: TimeZone): number {
       return unreachable;
     }
   }
+}
+
+/** Reads a wall time the RFC 5545 way: a gap shifts forward, a repeated time is its first. */
+export function wallTimeToInstant(wallMs: number, zone: TimeZone): number {
+  return instantOfResolution(resolveWallTime(wallMs, zone));
 }

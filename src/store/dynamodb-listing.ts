@@ -4,7 +4,7 @@
  * `due` index for ENABLED schedules, otherwise a Scan of the whole table.
  */
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor } from "./cursor.js";
 import { decodeSchedule, type Item, type Key } from "./dynamodb-codec.js";
 import { type DynamoContext, request } from "./dynamodb-context.js";
 import { SCHEDULE_TABLE } from "./dynamodb-table.js";
@@ -30,10 +30,7 @@ export async function listSchedules(
       ? await readDueIndex(context, options)
       : await scanSchedules(context, options);
   const matching = items.map(decodeSchedule).filter((r) => matchesScheduleFilter(r, options));
-  const page = pageOfSchedules(matching, after, limit);
-  return page.last === undefined
-    ? { items: page.items }
-    : { items: page.items, cursor: encodeCursor(page.last) };
+  return pageOfSchedules(matching, after, limit);
 }
 
 /** The FilterExpression parts for `listSchedules` filters other than the state. */

@@ -11,7 +11,6 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ConflictError, StoreError } from "../errors.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
 import {
   decodeRun,
   encodeField,
@@ -24,7 +23,16 @@ import {
 } from "./dynamodb-codec.js";
 import { type DynamoContext, request } from "./dynamodb-context.js";
 import { SCHEDULE_TABLE } from "./dynamodb-table.js";
-import { isInstant, PAGE_SIZE, pageSize, type RunCondition, storedRun } from "./records.js";
+import {
+  PAGE_SIZE,
+  pageOf,
+  pageSize,
+  type RunCondition,
+  runExistsError,
+  runRefusedError,
+  runsBefore,
+  storedRun,
+} from "./records.js";
 import type { ListRunsOptions, Page, RunChanges, RunRecord } from "./types.js";
 import { RUN_STATUS } from "./types.js";
 
@@ -52,11 +60,7 @@ export async function createRun(context: DynamoContext, run: RunRecord): Promise
     );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    throw new ConflictError(
-      `run "${created.runId}" exists already`,
-      { scheduleId: run.scheduleId },
-      { cause: error.cause },
-    );
+    throw runExistsError(created.runId, run.scheduleId, { cause: error.cause });
   }
   return created;
 }
@@ -115,9 +119,11 @@ export async function updateRun(
   const names: Record<string, string> = { "#updatedAt": "updatedAt" };
   const values: Record<string, unknown> = { ":updatedAt": changes.updatedAt ?? Date.now() };
   const refused = (status: string, cause?: unknown) =>
-    new ConflictError(
-      `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
-      { scheduleId },
+    runRefusedError(
+      scheduleId,
+      scheduledAt,
+      condition,
+      status,
       cause === undefined ? undefined : { cause },
     );
   const conditionExpression = conditionOf(condition, names, values);
@@ -179,12 +185,7 @@ export async function listRuns(
   options: ListRunsOptions,
 ): Promise<Page<RunRecord>> {
   const limit = pageSize(options.limit, PAGE_SIZE.runs);
-  const cursorAt =
-    options.cursor === undefined ? undefined : decodeCursor(options.cursor, isInstant);
-  const upper = Math.min(
-    options.before ?? Number.POSITIVE_INFINITY,
-    cursorAt ?? Number.POSITIVE_INFINITY,
-  );
+  const upper = runsBefore(options);
   const { pk } = runKey(scheduleId, 0);
   const values: Record<string, unknown> = { ":pk": pk, ":lo": SCHEDULE_TABLE.keyPrefix.run };
   let keyCondition = "pk = :pk AND begins_with(sk, :lo)";
@@ -221,10 +222,7 @@ export async function listRuns(
     start = out.LastEvaluatedKey as Key | undefined;
   } while (start !== undefined && found.length <= limit);
   const items = found.slice(0, limit);
-  const last = items.at(-1);
-  return found.length > limit && last !== undefined
-    ? { items, cursor: encodeCursor(last.scheduledAt) }
-    : { items };
+  return pageOf(items, found.length > limit, () => items.at(-1)?.scheduledAt);
 }
 
 /** Deletes every run item of a schedule, 25 per request, retrying what DynamoDB leaves. */

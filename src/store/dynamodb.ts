@@ -18,7 +18,7 @@ import { claimRefusalOf, storeErrorOf } from "./dynamodb-errors.js";
 import { listPendingRuns, queryDue } from "./dynamodb-indexes.js";
 import { listSchedules } from "./dynamodb-listing.js";
 import { createRun, deleteRunsOf, getRun, listRuns, updateRun } from "./dynamodb-runs.js";
-import { claimedSchedule, newSchedule, storedRun, updatedSchedule } from "./records.js";
+import { claimedSchedule, newSchedule, scheduleUpdate, storedRun } from "./records.js";
 import type { ScheduleRecord, ScheduleStore } from "./types.js";
 
 export { type DynamoRequest, observeDynamoRequests } from "./dynamodb-requests.js";
@@ -150,17 +150,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
       for (let attempt = 1; ; attempt += 1) {
         const current = await getSchedule(id);
         if (current === undefined) throw new ScheduleNotFoundError(id);
-        if (expected !== undefined && current.version !== expected) {
-          throw new ConflictError(
-            `schedule "${id}" is at version ${current.version}, not ${expected}: re-read it and retry`,
-            { scheduleId: id },
-          );
-        }
-        const next = updatedSchedule(
-          current,
-          changes,
-          updateOptions.now ?? changes.updatedAt ?? Date.now(),
-        );
+        const next = scheduleUpdate(current, changes, updateOptions);
         try {
           await writeSchedule(next, current.version, "updateSchedule");
           return next;

@@ -3,32 +3,30 @@
  * so `queryDue` and `listPendingRuns` cost O(log n + page) like the real stores. Records are
  * copied in and out, so callers can never change what is stored by mutating what they got.
  */
-import {
-  ConflictError,
-  ScheduleExistsError,
-  ScheduleNotFoundError,
-  StoreError,
-} from "../errors.js";
+import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { decodeCursor } from "./cursor.js";
 import {
   claimedSchedule,
   type DuePosition,
   isDue,
   isDuePosition,
-  isInstant,
   isListPosition,
   isPendingPosition,
   matchesScheduleFilter,
   newSchedule,
   PAGE_SIZE,
   type PendingPosition,
+  pageOf,
   pageOfSchedules,
   pageSize,
   runConditionHolds,
+  runExistsError,
+  runRefusedError,
+  runsBefore,
+  scheduleUpdate,
   storedRun,
   updatedRun,
-  updatedSchedule,
 } from "./records.js";
 import { compareTuples, SortedIndex } from "./sorted-index.js";
 import type { Page, RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
@@ -69,6 +67,25 @@ function copyRun(run: RunRecord): RunRecord {
   if (run.result !== undefined) copy.result = copyJson(run.result);
   if (run.error !== undefined) copy.error = { ...run.error };
   return copy;
+}
+
+/**
+ * A page of an index whose keys start with an instant: the items of the keys after `after` up
+ * to `upTo` (inclusive), at most `limit`, with a cursor on the last key when more follow.
+ */
+function indexPage<K extends readonly [number, ...unknown[]], T>(
+  index: SortedIndex<K>,
+  after: K | undefined,
+  upTo: number,
+  limit: number,
+  itemOf: (key: K) => T,
+): Page<T> {
+  const keys: K[] = [];
+  for (const key of index.from(after)) {
+    if (key[0] > upTo || keys.length > limit) break;
+    keys.push(key);
+  }
+  return pageOf(keys.slice(0, limit).map(itemOf), keys.length > limit, () => keys[limit - 1]);
 }
 
 /**
@@ -118,10 +135,6 @@ export function createMemoryStore(): ScheduleStore {
     return runs.get(scheduleId)?.byTime.get(scheduledAt);
   }
 
-  function page<T>(items: T[], more: boolean, position: () => unknown): Page<T> {
-    return more ? { items, cursor: encodeCursor(position()) } : { items };
-  }
-
   // Every method body runs without an await, so each one is atomic with respect to the others.
   return {
     async createSchedule(record) {
@@ -137,15 +150,7 @@ export function createMemoryStore(): ScheduleStore {
     async updateSchedule(id, changes, options = {}) {
       const current = schedules.get(id);
       if (current === undefined) throw new ScheduleNotFoundError(id);
-      const expected = options.expectedVersion;
-      if (expected !== undefined && current.version !== expected) {
-        throw new ConflictError(
-          `schedule "${id}" is at version ${current.version}, not ${expected}: re-read it and retry`,
-          { scheduleId: id },
-        );
-      }
-      const at = options.now ?? changes.updatedAt ?? Date.now();
-      return putSchedule(updatedSchedule(current, changes, at));
+      return putSchedule(scheduleUpdate(current, changes, options));
     },
 
     async deleteSchedule(id) {
@@ -163,23 +168,17 @@ export function createMemoryStore(): ScheduleStore {
       const after =
         options.cursor === undefined ? undefined : decodeCursor(options.cursor, isListPosition);
       const matching = [...schedules.values()].filter((r) => matchesScheduleFilter(r, options));
-      const { items, last } = pageOfSchedules(matching, after, limit);
-      return page(items.map(copySchedule), last !== undefined, () => last);
+      const page = pageOfSchedules(matching, after, limit);
+      return { ...page, items: page.items.map(copySchedule) };
     },
 
     async queryDue(options) {
       const limit = pageSize(options.limit, PAGE_SIZE.due);
       const after =
         options.cursor === undefined ? undefined : decodeCursor(options.cursor, isDuePosition);
-      const keys: DuePosition[] = [];
-      for (const key of due.from(after)) {
-        if (key[0] > options.dueBefore || keys.length > limit) break;
-        keys.push(key);
-      }
-      const items = keys
-        .slice(0, limit)
-        .map(([, id]) => copySchedule(schedules.get(id) as ScheduleRecord));
-      return page(items as ScheduleRecord[], keys.length > limit, () => keys[limit - 1]);
+      return indexPage(due, after, options.dueBefore, limit, ([, id]) =>
+        copySchedule(schedules.get(id) as ScheduleRecord),
+      );
     },
 
     async claim(claim) {
@@ -202,9 +201,7 @@ export function createMemoryStore(): ScheduleStore {
 
     async createRun(run) {
       if (findRun(run.scheduleId, run.scheduledAt) !== undefined) {
-        throw new ConflictError(`run "${run.runId}" exists already`, {
-          scheduleId: run.scheduleId,
-        });
+        throw runExistsError(run.runId, run.scheduleId);
       }
       return putRun(storedRun(run));
     },
@@ -218,22 +215,14 @@ export function createMemoryStore(): ScheduleStore {
       const run = findRun(scheduleId, scheduledAt);
       if (run === undefined || !runConditionHolds(run, condition)) {
         const status = run === undefined ? "does not exist" : `is ${run.status}`;
-        throw new ConflictError(
-          `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
-          { scheduleId },
-        );
+        throw runRefusedError(scheduleId, scheduledAt, condition, status);
       }
       return putRun(updatedRun(run, changes, Date.now()));
     },
 
     async listRuns(scheduleId, options = {}) {
       const limit = pageSize(options.limit, PAGE_SIZE.runs);
-      const cursorAt =
-        options.cursor === undefined ? undefined : decodeCursor(options.cursor, isInstant);
-      const before = Math.min(
-        options.before ?? Number.POSITIVE_INFINITY,
-        cursorAt ?? Number.POSITIVE_INFINITY,
-      );
+      const before = runsBefore(options);
       const entry = runs.get(scheduleId);
       const found: RunRecord[] = [];
       for (const at of entry?.order.downFrom(Number.isFinite(before) ? before : undefined) ?? []) {
@@ -244,20 +233,16 @@ export function createMemoryStore(): ScheduleStore {
         if (found.length > limit) break;
       }
       const items = found.slice(0, limit);
-      return page(items.map(copyRun), found.length > limit, () => items.at(-1)?.scheduledAt);
+      return pageOf(items.map(copyRun), found.length > limit, () => items.at(-1)?.scheduledAt);
     },
 
     async listPendingRuns(options) {
       const limit = pageSize(options.limit, PAGE_SIZE.pending);
       const after =
         options.cursor === undefined ? undefined : decodeCursor(options.cursor, isPendingPosition);
-      const keys: PendingPosition[] = [];
-      for (const key of pending.from(after)) {
-        if (key[0] > options.createdBefore || keys.length > limit) break;
-        keys.push(key);
-      }
-      const items = keys.slice(0, limit).map(([, id, at]) => copyRun(findRun(id, at) as RunRecord));
-      return page(items as RunRecord[], keys.length > limit, () => keys[limit - 1]);
+      return indexPage(pending, after, options.createdBefore, limit, ([, id, at]) =>
+        copyRun(findRun(id, at) as RunRecord),
+      );
     },
 
     async close() {},

@@ -3,9 +3,13 @@
  * drift apart: how changes merge, when a schedule is on the due index, when a run may change,
  * and the orders listings follow.
  */
+import { ConflictError } from "../errors.js";
+import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   Claim,
+  ListRunsOptions,
   ListSchedulesOptions,
+  Page,
   RunChanges,
   RunRecord,
   ScheduleChanges,
@@ -20,6 +24,11 @@ export const PAGE_SIZE = { schedules: 100, due: 100, runs: 20, pending: 100 } as
 export function pageSize(limit: number | undefined, fallback: number): number {
   if (limit === undefined || !Number.isFinite(limit)) return fallback;
   return Math.max(1, Math.floor(limit));
+}
+
+/** A page of `items`, with a cursor for `position()` when `more` items follow. */
+export function pageOf<T>(items: T[], more: boolean, position: () => unknown): Page<T> {
+  return more ? { items, cursor: encodeCursor(position()) } : { items };
 }
 
 /** Keys that identify a record and that no change may touch. */
@@ -52,6 +61,26 @@ export function updatedSchedule(
   return { ...merge(record, changes, FIXED_SCHEDULE_KEYS), updatedAt, version: record.version + 1 };
 }
 
+/**
+ * The schedule `updateSchedule` writes over `current`, stamped `options.now`, else
+ * `changes.updatedAt`, else the store's clock. Throws ConflictError when `expectedVersion` is
+ * given and is not the stored version.
+ */
+export function scheduleUpdate(
+  current: ScheduleRecord,
+  changes: ScheduleChanges,
+  options: { readonly expectedVersion?: number; readonly now?: number },
+): ScheduleRecord {
+  const expected = options.expectedVersion;
+  if (expected !== undefined && current.version !== expected) {
+    throw new ConflictError(
+      `schedule "${current.id}" is at version ${current.version}, not ${expected}: re-read it and retry`,
+      { scheduleId: current.id },
+    );
+  }
+  return updatedSchedule(current, changes, options.now ?? changes.updatedAt ?? Date.now());
+}
+
 /** The schedule a claim writes; see {@link Claim} for why `nextRunAt`/`dueAt` default to absent. */
 export function claimedSchedule(claim: Claim, now: number): ScheduleRecord {
   const changes: ScheduleChanges = { nextRunAt: undefined, dueAt: undefined, ...claim.changes };
@@ -77,6 +106,33 @@ export function updatedRun(run: RunRecord, changes: RunChanges, now: number): Ru
 export interface RunCondition {
   readonly expect: readonly string[];
   readonly staleRunningBefore?: number;
+}
+
+/** The ConflictError of `createRun` when the run exists already. */
+export function runExistsError(
+  runId: string,
+  scheduleId: string,
+  options?: ErrorOptions,
+): ConflictError {
+  return new ConflictError(`run "${runId}" exists already`, { scheduleId }, options);
+}
+
+/**
+ * The ConflictError of an `updateRun` whose condition failed; `status` says what the run is
+ * instead (`does not exist`, `is DONE`).
+ */
+export function runRefusedError(
+  scheduleId: string,
+  scheduledAt: number,
+  condition: RunCondition,
+  status: string,
+  options?: ErrorOptions,
+): ConflictError {
+  return new ConflictError(
+    `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
+    { scheduleId },
+    options,
+  );
 }
 
 /** Whether `updateRun` may change this run. */
@@ -143,14 +199,15 @@ export function pageOfSchedules(
   matching: readonly ScheduleRecord[],
   after: ListPosition | undefined,
   limit: number,
-): { items: ScheduleRecord[]; last: ListPosition | undefined } {
+): Page<ScheduleRecord> {
   const sorted = matching
     .filter((r) => after === undefined || compareListPositions(listPositionOf(r), after) > 0)
     .sort((a, b) => compareListPositions(listPositionOf(a), listPositionOf(b)));
   const items = sorted.slice(0, limit);
-  const lastItem = items.at(-1);
-  const more = sorted.length > limit && lastItem !== undefined;
-  return { items, last: more ? listPositionOf(lastItem) : undefined };
+  const last = items.at(-1);
+  return pageOf(items, sorted.length > limit && last !== undefined, () =>
+    last === undefined ? undefined : listPositionOf(last),
+  );
 }
 
 /** Cursor positions of the sorted indexes of the memory and SQLite stores. */
@@ -167,6 +224,16 @@ export const isPendingPosition = (v: unknown): v is PendingPosition =>
   typeof v[2] === "number";
 /** A history position: the `scheduledAt` of the last run returned. */
 export const isInstant = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * The bound a `listRuns` page reads below (runs scheduled strictly before it): the earlier of
+ * `before` and the cursor's position, `Infinity` when there is neither.
+ */
+export function runsBefore(options: ListRunsOptions): number {
+  const cursorAt =
+    options.cursor === undefined ? undefined : decodeCursor(options.cursor, isInstant);
+  return Math.min(options.before ?? Number.POSITIVE_INFINITY, cursorAt ?? Number.POSITIVE_INFINITY);
+}
 
 /** A copy without keys whose value is `undefined`, so stored records compare strictly. */
 export function withoutUndefined<T extends object>(value: T): T {

@@ -3,28 +3,26 @@
  * sqlite-schema.ts. Every write that must be atomic runs in a `BEGIN IMMEDIATE` transaction, so
  * two processes on one file (the local runner and the CLI) serialise their writes.
  */
-import {
-  ConflictError,
-  ScheduleExistsError,
-  ScheduleNotFoundError,
-  StoreError,
-} from "../errors.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../errors.js";
+import { decodeCursor } from "./cursor.js";
 import {
   claimedSchedule,
   isDuePosition,
-  isInstant,
   isListPosition,
   isPendingPosition,
   matchesScheduleFilter,
   newSchedule,
   PAGE_SIZE,
+  pageOf,
   pageOfSchedules,
   pageSize,
   runConditionHolds,
+  runExistsError,
+  runRefusedError,
+  runsBefore,
+  scheduleUpdate,
   storedRun,
   updatedRun,
-  updatedSchedule,
 } from "./records.js";
 import { guard, openDatabase } from "./sqlite-connection.js";
 import {
@@ -35,7 +33,7 @@ import {
   listQuery,
   SQL,
 } from "./sqlite-schema.js";
-import type { Page, RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
+import type { RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
 import { CLAIM_REFUSAL } from "./types.js";
 
 /** Options of {@link createSqliteStore}. */
@@ -72,9 +70,6 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
   function writeSchedule(next: ScheduleRecord, fromVersion: number): boolean {
     return run("writeSchedule", ...encodeSchedule(next), next.id, fromVersion).changes === 1;
   }
-  function page<T>(items: T[], more: boolean, position: () => unknown): Page<T> {
-    return more ? { items, cursor: encodeCursor(position()) } : { items };
-  }
 
   return {
     async createSchedule(record) {
@@ -96,18 +91,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
         immediate(() => {
           const current = readSchedule(id);
           if (current === undefined) throw new ScheduleNotFoundError(id);
-          const expected = options.expectedVersion;
-          if (expected !== undefined && current.version !== expected) {
-            throw new ConflictError(
-              `schedule "${id}" is at version ${current.version}, not ${expected}: re-read it and retry`,
-              { scheduleId: id },
-            );
-          }
-          const next = updatedSchedule(
-            current,
-            changes,
-            options.now ?? changes.updatedAt ?? Date.now(),
-          );
+          const next = scheduleUpdate(current, changes, options);
           writeSchedule(next, current.version);
           return next;
         }),
@@ -131,12 +115,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
         const { sql, params } = listQuery(options, after);
         const matching = rows(sql, ...params).map(decodeSchedule);
         // The SQL already filters; the shared filter keeps one definition of the semantics.
-        const { items, last } = pageOfSchedules(
+        return pageOfSchedules(
           matching.filter((r) => matchesScheduleFilter(r, options)),
           after,
           limit,
         );
-        return page(items, last !== undefined, () => last);
       });
     },
 
@@ -151,7 +134,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
             : rows(SQL.dueAfter, options.dueBefore, after[0], after[1], limit + 1);
         const items = found.slice(0, limit).map(decodeSchedule);
         const last = items.at(-1);
-        return page(items, found.length > limit, () => [last?.dueAt, last?.id]);
+        return pageOf(items, found.length > limit, () => [last?.dueAt, last?.id]);
       });
     },
 
@@ -188,9 +171,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
       return guard("createRun", () => {
         const created = storedRun(record);
         if (run("insertRun", ...encodeRun(created)).changes === 0) {
-          throw new ConflictError(`run "${created.runId}" exists already`, {
-            scheduleId: record.scheduleId,
-          });
+          throw runExistsError(created.runId, record.scheduleId);
         }
         return created;
       });
@@ -206,10 +187,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
           const current = readRun(scheduleId, scheduledAt);
           if (current === undefined || !runConditionHolds(current, condition)) {
             const status = current === undefined ? "does not exist" : `is ${current.status}`;
-            throw new ConflictError(
-              `run of "${scheduleId}" at ${new Date(scheduledAt).toISOString()} ${status}, not one of ${condition.expect.join(", ") || "(none)"}`,
-              { scheduleId },
-            );
+            throw runRefusedError(scheduleId, scheduledAt, condition, status);
           }
           const next = updatedRun(current, changes, Date.now());
           run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
@@ -221,15 +199,13 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
     async listRuns(scheduleId, options = {}) {
       return guard("listRuns", () => {
         const limit = pageSize(options.limit, PAGE_SIZE.runs);
-        const cursorAt =
-          options.cursor === undefined ? END_OF_TIME : decodeCursor(options.cursor, isInstant);
-        const before = Math.min(options.before ?? END_OF_TIME, cursorAt);
+        const before = Math.min(runsBefore(options), END_OF_TIME);
         const found =
           options.status === undefined
             ? rows(SQL.runs, scheduleId, before, limit + 1)
             : rows(SQL.runsByStatus, scheduleId, before, options.status, limit + 1);
         const items = found.slice(0, limit).map(decodeRun);
-        return page(items, found.length > limit, () => items.at(-1)?.scheduledAt);
+        return pageOf(items, found.length > limit, () => items.at(-1)?.scheduledAt);
       });
     },
 
@@ -246,7 +222,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
             : rows(SQL.pendingAfter, options.createdBefore, ...after, limit + 1);
         const items = found.slice(0, limit).map(decodeRun);
         const last = items.at(-1);
-        return page(items, found.length > limit, () => [
+        return pageOf(items, found.length > limit, () => [
           last?.createdAt,
           last?.scheduleId,
           last?.scheduledAt,

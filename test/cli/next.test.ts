@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli } from "./support.js";
 
 describe("lambda-scheduler next", () => {
   it("prints the description and a table of local and UTC times", () => {
@@ -13,7 +13,7 @@ describe("lambda-scheduler next", () => {
       "--count",
       "3",
     ]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout.split("\n")).toEqual([
       "at 02:30 America/New_York, every day",
       "#  LOCAL (America/New_York)    UTC",
@@ -34,7 +34,7 @@ describe("lambda-scheduler next", () => {
       "2",
       "--json",
     ]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
       "2026-01-05T09:05:00.000Z",
       "2026-01-05T09:10:00.000Z",
@@ -96,7 +96,7 @@ describe("lambda-scheduler next", () => {
 
   it("says so on standard error when the schedule has ended", () => {
     const result = runCli(["next", "at(2026-01-05T10:00:00)", "--after", "2026-02-01T00:00:00Z"]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stderr).toContain("no fire times: the schedule has ended");
   });
 
@@ -133,14 +133,14 @@ describe("lambda-scheduler next", () => {
     [["next"], 2, "error: missing required argument 'expression'"],
   ])("refuses %j with exit code %i", (args, status, message) => {
     const result = runCli(args);
-    expect(result.status).toBe(status);
+    expect(result.code).toBe(status);
     expect(result.stderr).toContain(message);
     expect(result.stdout).toBe("");
   });
 
   it("shows its options and an example with --help", () => {
     const result = runCli(["next", "--help"]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     for (const flag of ["--tz <zone>", "--after <iso>", "--start <iso>", "--count <n>", "--json"]) {
       expect(result.stdout).toContain(flag);
     }

@@ -1,30 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli } from "./support.js";
 
 describe("the lambda-scheduler program", () => {
   it("exits 2 for an unknown command, and suggests the closest one", () => {
     const result = runCli(["nxt"]);
-    expect(result.status).toBe(2);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("error: unknown command 'nxt'");
     expect(result.stderr).toContain("Did you mean next?");
   });
 
   it("exits 2 and shows help when no command is given", () => {
     const result = runCli([]);
-    expect(result.status).toBe(2);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("Usage: lambda-scheduler [options] [command]");
   });
 
   it("lists its commands with --help and exits 0", () => {
     const result = runCli(["--help"]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/next \[options\] <expression>/);
     expect(result.stdout).toMatch(/validate \[options\] <expression>/);
   });
 
   it("prints the package version", () => {
     const result = runCli(["--version"]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 

@@ -1,11 +1,12 @@
 /**
- * Runs the built CLI as a user would: a child process of this Node on bin/lambda-scheduler.js,
- * in a working directory of its own inside the project (so that a `--jobs` module, bundled next
- * to it, resolves `lambda-scheduler` and `zod` from the project's node_modules).
+ * Runs the built CLI as a user would: a child process of this Node on bin/lambda-scheduler.js
+ * (over dist/lib), in a working directory of its own inside the project (so that a `--jobs`
+ * module, bundled next to it, resolves `lambda-scheduler` and `zod` from the project's
+ * node_modules), or, for commands that keep no state, synchronously in the project root.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
@@ -48,19 +49,47 @@ export interface Cli {
 /** Variables of the test runner's environment that would change what the CLI does. */
 const CLEARED = /^(LAMBDA_SCHEDULER_|AWS_|NO_COLOR$|FORCE_COLOR$|LOG_LEVEL$)/;
 
+/** The test runner's environment less {@link CLEARED}, plus `env`. */
+function cliEnvironment(env: Record<string, string>): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !CLEARED.test(key)) base[key] = value;
+  }
+  return { ...base, ...env };
+}
+
+function assertBuilt(): void {
+  if (!existsSync(join(ROOT, "dist/lib/cli/main.js"))) {
+    throw new Error("dist/lib is missing: run `npm run build` first (npm test does)");
+  }
+}
+
+/**
+ * Runs `lambda-scheduler ...args` to completion in the project root, for commands that keep no
+ * state (`validate`, `next`, `--help`); the environment is as for {@link createCli}.
+ */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
+  assertBuilt();
+  const child = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: cliEnvironment(env),
+    timeout: 20_000,
+  });
+  return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
 /**
  * A CLI in a fresh working directory under the project's (ignored) `.lambda-scheduler/`, with
  * the test runner's environment less anything that selects a store, plus `env`.
  */
 export function createCli(env: Record<string, string> = {}): Cli {
+  assertBuilt();
   const cwd = join(ROOT, ".lambda-scheduler", `cli-test-${randomUUID().slice(0, 8)}`);
   mkdirSync(cwd, { recursive: true });
-  const base: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !CLEARED.test(key)) base[key] = value;
-  }
+  const base = cliEnvironment(env);
   const envOf = (options: RunOptions): Record<string, string> => {
-    const childEnv: Record<string, string> = { ...base, ...env };
+    const childEnv: Record<string, string> = { ...base };
     for (const [key, value] of Object.entries(options.env ?? {})) {
       if (value === undefined) delete childEnv[key];
       else childEnv[key] = value;

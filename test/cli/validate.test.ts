@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { runCli } from "./support.js";
 
 describe("lambda-scheduler validate", () => {
   it.each([
@@ -14,7 +14,7 @@ describe("lambda-scheduler validate", () => {
     ],
   ])("prints what %j means and exits 0", (args, description) => {
     const result = runCli(args);
-    expect(result).toEqual({ status: 0, stdout: description, stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: description, stderr: "" });
   });
 
   it.each([
@@ -24,7 +24,7 @@ describe("lambda-scheduler validate", () => {
     ["", "schedule expression is empty"],
   ])("prints the error for %j and exits 1", (expression, message) => {
     const result = runCli(["validate", expression]);
-    expect(result.status).toBe(1);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^error: /);
     expect(result.stderr).toContain(message);
@@ -32,7 +32,7 @@ describe("lambda-scheduler validate", () => {
 
   it("shows its options and an example with --help", () => {
     const result = runCli(["validate", "--help"]);
-    expect(result.status).toBe(0);
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain("--tz <zone>");
     expect(result.stdout).toContain("$ lambda-scheduler validate");
   });

@@ -1,75 +1,30 @@
-/**
- * The built bundles (dist/tick.mjs, dist/invoke.mjs, from `npm run build`) on a stack deployed
- * from template.yaml, each run in a child process with the environment the template gives its
- * function: one occurrence goes from a schedule through the tick, SNS and SQS to the invoke
- * handler. Their AWS calls pass through a recording proxy and are checked against the roles'
- * policies, since the emulator enforces no IAM.
- */
-
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
-  type FunctionConfiguration,
-  GetFunctionConfigurationCommand,
-  LambdaClient,
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
-import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
-  SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
 import { createDynamoStore } from "../../src/store/dynamodb.js";
 import { RUN_STATUS, type ScheduleStore } from "../../src/store/types.js";
-import { awsClientConfig, awsEndpoint, uniqueName } from "../support/aws.js";
+import { awsEndpoint, uniqueName } from "../support/aws.js";
+import { scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
 import { type ApiCall, deniedBy, type RecordingProxy, startRecordingProxy } from "./api-calls.js";
-import { scheduledEvent, sqsEvent } from "./lambda-events.js";
 import { runBundle } from "./run-bundle.js";
-import {
-  type DeployedStack,
-  deployStack,
-  physicalIdOf,
-  resolvedRolePolicy,
-  STACK_ACCOUNT,
-  STACK_REGION,
-} from "./stack.js";
+import { resolvedRolePolicy, STACK_ACCOUNT, STACK_REGION, useDeployedStack } from "./stack.js";
 
-let stack: DeployedStack;
-const dynamodb = new DynamoDBClient(awsClientConfig());
-const lambda = new LambdaClient(awsClientConfig());
-const sqs = new SQSClient(awsClientConfig());
-const sns = new SNSClient(awsClientConfig());
-
-beforeAll(async () => {
-  stack = await deployStack();
-}, 120_000);
-
-afterAll(() => {
-  for (const client of [dynamodb, lambda, sqs, sns]) client.destroy();
-});
-
-const physicalId = (logicalId: string) => physicalIdOf(stack, logicalId);
-
-async function functionConfiguration(logicalId: string): Promise<FunctionConfiguration> {
-  return lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physicalId(logicalId) }));
-}
-
-async function queueAttributes(url: string): Promise<Record<string, string>> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }),
-  );
-  return Attributes ?? {};
-}
+const deployed = useDeployedStack();
+const { dynamodb, lambda, sqs, sns, physicalId, functionConfiguration, queueAttributes } = deployed;
 
 /** The permissions the recorded calls needed that the role's policy does not grant. */
 function deniedByRole(roleLogicalId: string, calls: readonly ApiCall[]): string[] {
-  return deniedBy(resolvedRolePolicy(stack, roleLogicalId), calls, {
+  return deniedBy(resolvedRolePolicy(deployed.stack, roleLogicalId), calls, {
     region: STACK_REGION,
     account: STACK_ACCOUNT,
   });
@@ -92,7 +47,7 @@ describe("the built bundles on the deployed stack", () => {
       );
     }
     // What CloudFormation would have made of the two resources the emulator skips.
-    const queueUrl = stack.outputs.InvocationsQueueUrl ?? "";
+    const queueUrl = deployed.stack.outputs.InvocationsQueueUrl ?? "";
     const queue = await queueAttributes(queueUrl);
     await sqs.send(
       new SetQueueAttributesCommand({
@@ -106,7 +61,9 @@ describe("the built bundles on the deployed stack", () => {
                 Principal: { Service: "sns.amazonaws.com" },
                 Action: "sqs:SendMessage",
                 Resource: queue.QueueArn,
-                Condition: { ArnEquals: { "aws:SourceArn": stack.outputs.InvocationsTopicArn } },
+                Condition: {
+                  ArnEquals: { "aws:SourceArn": deployed.stack.outputs.InvocationsTopicArn },
+                },
               },
             ],
           }),
@@ -115,14 +72,14 @@ describe("the built bundles on the deployed stack", () => {
     );
     await sns.send(
       new SubscribeCommand({
-        TopicArn: stack.outputs.InvocationsTopicArn,
+        TopicArn: deployed.stack.outputs.InvocationsTopicArn,
         Protocol: "sqs",
         Endpoint: queue.QueueArn,
         Attributes: { RawMessageDelivery: "true" },
       }),
     );
     store = createDynamoStore({
-      tableName: stack.outputs.ScheduleTableName ?? "",
+      tableName: deployed.stack.outputs.ScheduleTableName ?? "",
       client: dynamodb,
     });
     proxy = await startRecordingProxy(awsEndpoint());
@@ -148,7 +105,7 @@ describe("the built bundles on the deployed stack", () => {
     );
     const tickCalls = proxy.calls.splice(0);
 
-    const queueUrl = stack.outputs.InvocationsQueueUrl ?? "";
+    const queueUrl = deployed.stack.outputs.InvocationsQueueUrl ?? "";
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
@@ -162,7 +119,7 @@ describe("the built bundles on the deployed stack", () => {
     const response = await runBundle(
       await functionConfiguration("InvokeFunction"),
       "dist/invoke.mjs",
-      sqsEvent(Messages, QueueArn),
+      sqsEvent(...Messages.map((message) => sqsRecordFromMessage(message, QueueArn))),
       proxy.endpoint,
     );
     const invokeCalls = proxy.calls.splice(0);
@@ -201,7 +158,7 @@ describe("the built bundles on the deployed stack", () => {
   });
 
   it("records a run of a job missing from the bundle as FAILED, and reports it on the errors topic", async () => {
-    const errors = await subscribeQueueTo(stack.outputs.ErrorsTopicArn ?? "");
+    const errors = await subscribeQueueTo(deployed.stack.outputs.ErrorsTopicArn ?? "");
 
     const delivered = await deliverOne({
       id: "deploy-missing-job",

@@ -9,32 +9,19 @@
  * created resource.
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import {
   DescribeRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
 } from "@aws-sdk/client-eventbridge";
-import {
-  type FunctionConfiguration,
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  ListEventSourceMappingsCommand,
-} from "@aws-sdk/client-lambda";
-import { GetTopicAttributesCommand, SNSClient } from "@aws-sdk/client-sns";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
+import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
+import { describe, expect, it } from "vitest";
 import { ENV } from "../../src/handlers/environment.js";
 import { SCHEDULE_TABLE_SCHEMA } from "../../src/store/dynamodb-table.js";
 import { awsClientConfig } from "../support/aws.js";
-import {
-  type DeployedStack,
-  deployStack,
-  physicalIdOf,
-  type RoleStatement,
-  resourceOf,
-  roleStatementsOf,
-} from "./stack.js";
+import { type RoleStatement, resourceOf, roleStatementsOf, useDeployedStack } from "./stack.js";
 
 /** Resource types the emulator's CloudFormation accepts but does not create. */
 const NOT_EMULATED = new Set([
@@ -44,35 +31,11 @@ const NOT_EMULATED = new Set([
   "AWS::Lambda::EventInvokeConfig",
 ]);
 
-let stack: DeployedStack;
-const dynamodb = new DynamoDBClient(awsClientConfig());
-const lambda = new LambdaClient(awsClientConfig());
-const sqs = new SQSClient(awsClientConfig());
-const sns = new SNSClient(awsClientConfig());
+const deployed = useDeployedStack();
+const { dynamodb, lambda, sns, physicalId, functionConfiguration, queueAttributes } = deployed;
+const resource = (logicalId: string) => resourceOf(deployed.stack, logicalId);
 
-beforeAll(async () => {
-  stack = await deployStack();
-}, 120_000);
-
-afterAll(() => {
-  for (const client of [dynamodb, lambda, sqs, sns]) client.destroy();
-});
-
-const resource = (logicalId: string) => resourceOf(stack, logicalId);
-const physicalId = (logicalId: string) => physicalIdOf(stack, logicalId);
-
-async function functionConfiguration(logicalId: string): Promise<FunctionConfiguration> {
-  return lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physicalId(logicalId) }));
-}
-
-async function queueAttributes(url: string): Promise<Record<string, string>> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }),
-  );
-  return Attributes ?? {};
-}
-
-const roleStatements = (logicalId: string) => roleStatementsOf(stack, logicalId);
+const roleStatements = (logicalId: string) => roleStatementsOf(deployed.stack, logicalId);
 
 function sortedByName(definitions: unknown): unknown[] {
   return [...((definitions as { AttributeName: string }[] | undefined) ?? [])].sort((a, b) =>
@@ -97,18 +60,18 @@ function actionsOf(statements: readonly RoleStatement[]): string[] {
 
 describe("the deployed stack", () => {
   it("creates every resource of the translated template", () => {
-    const expected = Object.entries(stack.template.Resources)
+    const expected = Object.entries(deployed.stack.template.Resources)
       .filter(([, r]) => !NOT_EMULATED.has(r.Type))
       .map(([logicalId]) => logicalId)
       .sort();
-    const created = stack.resources
+    const created = deployed.stack.resources
       .filter((r) => r.ResourceStatus === "CREATE_COMPLETE" && r.LogicalResourceId !== undefined)
       .map((r) => r.LogicalResourceId);
     expect(created.sort()).toEqual(expected);
   });
 
   it("outputs the table, topics and queues", () => {
-    expect(Object.keys(stack.outputs)).toEqual(
+    expect(Object.keys(deployed.stack.outputs)).toEqual(
       expect.arrayContaining([
         "ScheduleTableName",
         "InvocationsTopicArn",
@@ -121,7 +84,7 @@ describe("the deployed stack", () => {
 
   it("creates the table with the keys and indexes the DynamoDB store uses", async () => {
     const { Table } = await dynamodb.send(
-      new DescribeTableCommand({ TableName: stack.outputs.ScheduleTableName }),
+      new DescribeTableCommand({ TableName: deployed.stack.outputs.ScheduleTableName }),
     );
     const declared = resource("ScheduleTable").Properties ?? {};
 
@@ -147,15 +110,20 @@ describe("the deployed stack", () => {
   });
 
   it("encrypts both topics with the AWS managed SNS key", async () => {
-    for (const topicArn of [stack.outputs.InvocationsTopicArn, stack.outputs.ErrorsTopicArn]) {
+    for (const topicArn of [
+      deployed.stack.outputs.InvocationsTopicArn,
+      deployed.stack.outputs.ErrorsTopicArn,
+    ]) {
       const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
       expect(Attributes?.KmsMasterKeyId).toBe("alias/aws/sns");
     }
   });
 
   it("sends messages received too often to the dead-letter queue, all queues encrypted", async () => {
-    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
-    const deadLetter = await queueAttributes(stack.outputs.InvocationsDeadLetterQueueUrl ?? "");
+    const queue = await queueAttributes(deployed.stack.outputs.InvocationsQueueUrl ?? "");
+    const deadLetter = await queueAttributes(
+      deployed.stack.outputs.InvocationsDeadLetterQueueUrl ?? "",
+    );
 
     expect(JSON.parse(queue.RedrivePolicy ?? "{}")).toEqual({
       deadLetterTargetArn: deadLetter.QueueArn,
@@ -169,7 +137,7 @@ describe("the deployed stack", () => {
   });
 
   it("keeps a message hidden for at least 6 times the invoke function's timeout", async () => {
-    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
+    const queue = await queueAttributes(deployed.stack.outputs.InvocationsQueueUrl ?? "");
     const invoke = await functionConfiguration("InvokeFunction");
 
     expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * (invoke.Timeout ?? 0));
@@ -193,10 +161,10 @@ describe("the deployed stack", () => {
       const variables = config.Environment?.Variables ?? {};
       expect(Object.keys(variables).sort()).toEqual(Object.values(ENV).sort());
       expect(variables).toMatchObject({
-        [ENV.table]: stack.outputs.ScheduleTableName,
-        [ENV.invocationsTopicArn]: stack.outputs.InvocationsTopicArn,
-        [ENV.invocationsQueueUrl]: stack.outputs.InvocationsQueueUrl,
-        [ENV.errorsTopicArn]: stack.outputs.ErrorsTopicArn,
+        [ENV.table]: deployed.stack.outputs.ScheduleTableName,
+        [ENV.invocationsTopicArn]: deployed.stack.outputs.InvocationsTopicArn,
+        [ENV.invocationsQueueUrl]: deployed.stack.outputs.InvocationsQueueUrl,
+        [ENV.errorsTopicArn]: deployed.stack.outputs.ErrorsTopicArn,
       });
     },
   );
@@ -205,7 +173,7 @@ describe("the deployed stack", () => {
     const { EventSourceMappings } = await lambda.send(
       new ListEventSourceMappingsCommand({ FunctionName: physicalId("InvokeFunction") }),
     );
-    const queue = await queueAttributes(stack.outputs.InvocationsQueueUrl ?? "");
+    const queue = await queueAttributes(deployed.stack.outputs.InvocationsQueueUrl ?? "");
 
     expect(EventSourceMappings).toHaveLength(1);
     expect(EventSourceMappings?.[0]).toMatchObject({
@@ -233,7 +201,7 @@ describe("the deployed stack", () => {
       expect(resource("TickFunctionEventInvokeConfig").Properties).toMatchObject({
         MaximumRetryAttempts: 0,
       });
-      const rules = Object.values(stack.template.Resources).filter(
+      const rules = Object.values(deployed.stack.template.Resources).filter(
         (r) => r.Type === "AWS::Events::Rule",
       );
       expect(rules).toHaveLength(1);
@@ -317,7 +285,3 @@ describe("the deployed stack", () => {
     ]);
   });
 });
-
-// ---------------------------------------------------------------------------------------------
-// The built bundles against the stack.
-// ---------------------------------------------------------------------------------------------

@@ -16,7 +16,16 @@ import {
   DescribeStacksCommand,
   type StackResource,
 } from "@aws-sdk/client-cloudformation";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll } from "vitest";
 import { awsClientConfig, uniqueName } from "../support/aws.js";
 import type { PolicyDocument } from "./api-calls.js";
 
@@ -139,6 +148,64 @@ export async function deployStack(): Promise<DeployedStack> {
     s3.destroy();
     cloudformation.destroy();
   }
+}
+
+/** What the tests of a deployed stack work with; see {@link useDeployedStack}. */
+export interface StackFixture {
+  /** The stack, once the file's `beforeAll` has deployed it. */
+  readonly stack: DeployedStack;
+  readonly dynamodb: DynamoDBClient;
+  readonly lambda: LambdaClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  /** The physical id the emulator gave a resource of the stack. */
+  physicalId(logicalId: string): string;
+  /** The configuration of the stack's function `logicalId`. */
+  functionConfiguration(logicalId: string): Promise<FunctionConfiguration>;
+  /** All attributes of the queue at `url`. */
+  queueAttributes(url: string): Promise<Record<string, string>>;
+}
+
+/**
+ * Deploys a stack before the calling file's tests (in `beforeAll`) and destroys the clients
+ * after them. Call it at the top level of a test file.
+ */
+export function useDeployedStack(): StackFixture {
+  const clients = {
+    dynamodb: new DynamoDBClient(awsClientConfig()),
+    lambda: new LambdaClient(awsClientConfig()),
+    sqs: new SQSClient(awsClientConfig()),
+    sns: new SNSClient(awsClientConfig()),
+  };
+  let deployed: DeployedStack | undefined;
+  beforeAll(async () => {
+    deployed = await deployStack();
+  }, 120_000);
+  afterAll(() => {
+    for (const client of Object.values(clients)) client.destroy();
+  });
+  const stack = (): DeployedStack => {
+    if (deployed === undefined)
+      throw new Error("the stack is deployed in beforeAll: use it in tests");
+    return deployed;
+  };
+  return {
+    ...clients,
+    get stack() {
+      return stack();
+    },
+    physicalId: (logicalId) => physicalIdOf(stack(), logicalId),
+    functionConfiguration: (logicalId) =>
+      clients.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: physicalIdOf(stack(), logicalId) }),
+      ),
+    async queueAttributes(url) {
+      const { Attributes } = await clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["All"] }),
+      );
+      return Attributes ?? {};
+    },
+  };
 }
 
 /** Account and region of every stack the emulator deploys here. */

@@ -1,17 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { manualClock } from "../../src/clock.js";
-import { createInvoker } from "../../src/handlers/invoke-core.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope } from "../support/events.js";
-import { harness, runOf, seedRun } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
 
 beforeEach(() => clearRegistry());
 
 /** A deadline schedule (deadline 09:00:30 UTC) whose run was claimed at 09:00:00. */
 async function setup(deliveredAt: string, options: { manual?: boolean } = {}) {
-  const h = harness();
-  const clock = manualClock(deliveredAt);
+  const h = invokerHarness(deliveredAt);
   const ran: unknown[] = [];
   defineJob({ name: "hello", handler: (payload) => void ran.push(payload) });
   const sent = envelope({ job: "hello", payload: { n: 1 } });
@@ -39,13 +36,7 @@ async function setup(deliveredAt: string, options: { manual?: boolean } = {}) {
       },
     );
   }
-  const invoker = createInvoker({
-    store: h.store,
-    clock,
-    errorPublisher: h.publisher,
-    logger: h.logger,
-  });
-  const result = await invoker.processEnvelope(sent, { attempt: 1 });
+  const result = await h.invoker.processEnvelope(sent, { attempt: 1 });
   return { ...h, sent, ran, result, run: await runOf(h.store, sent) };
 }
 

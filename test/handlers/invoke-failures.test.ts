@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { manualClock } from "../../src/clock.js";
 import {
   ConfigurationError,
   InvalidPayloadError,
@@ -11,25 +10,14 @@ import { createInvoker, type InvokerOptions } from "../../src/handlers/invoke-co
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope } from "../support/events.js";
-import { harness, runOf, seedRun } from "./invoke-fixtures.js";
+import { harness, invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
 
 const START = "2026-01-05T09:00:02.000Z";
 const DAY_SECONDS = 86_400;
 
 beforeEach(() => clearRegistry());
 
-function setup(options: Partial<InvokerOptions> = {}) {
-  const h = harness();
-  const clock = manualClock(START);
-  const invoker = createInvoker({
-    store: h.store,
-    clock,
-    errorPublisher: h.publisher,
-    logger: h.logger,
-    ...options,
-  });
-  return { ...h, clock, invoker };
-}
+const setup = (options: Partial<InvokerOptions> = {}) => invokerHarness(START, options);
 
 describe("the invoke core, on failure", () => {
   const failing = (attempts = 3, backoffSeconds = 10) =>

@@ -1,8 +1,10 @@
 /**
  * Fixtures of the invoke tests: a memory store seeded with a schedule and its run, a publisher
- * and a visibility recorder that keep what they are given.
+ * and a visibility recorder that keep what they are given, and an invoker over them.
  */
+import { manualClock } from "../../src/clock.js";
 import type { Envelope } from "../../src/dispatch/types.js";
+import { createInvoker, type InvokerOptions } from "../../src/handlers/invoke-core.js";
 import type { FailureEvent } from "../../src/middleware/failure-event.js";
 import { silentLogger } from "../../src/registry/logger.js";
 import type { Overlap } from "../../src/registry/types.js";
@@ -73,6 +75,20 @@ export function harness() {
     changeVisibility: (seconds: number) => void visibility.push(seconds),
     logger: silentLogger,
   };
+}
+
+/** A {@link harness}, a manual clock at `start` and an invoker using them (and `options`). */
+export function invokerHarness(start: Date | string, options: Partial<InvokerOptions> = {}) {
+  const h = harness();
+  const clock = manualClock(start);
+  const invoker = createInvoker({
+    store: h.store,
+    clock,
+    errorPublisher: h.publisher,
+    logger: h.logger,
+    ...options,
+  });
+  return { ...h, clock, invoker };
 }
 
 /** The run of `envelope` as stored. */

@@ -1,29 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { manualClock } from "../../src/clock.js";
 import { ConflictError } from "../../src/errors.js";
-import { createInvoker, type InvokerOptions } from "../../src/handlers/invoke-core.js";
+import type { InvokerOptions } from "../../src/handlers/invoke-core.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { RUN_STATUS, type RunStatus } from "../../src/store/types.js";
 import { envelope } from "../support/events.js";
-import { harness, runOf, seedRun, seedSchedule } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun, seedSchedule } from "./invoke-fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:10:00.000Z");
 
 beforeEach(() => clearRegistry());
 
-function setup(options: Partial<InvokerOptions> = {}) {
-  const h = harness();
-  const clock = manualClock(new Date(NOW));
-  const invoker = createInvoker({
-    store: h.store,
-    clock,
-    errorPublisher: h.publisher,
-    logger: h.logger,
-    ...options,
-  });
-  return { ...h, clock, invoker };
-}
+const setup = (options: Partial<InvokerOptions> = {}) => invokerHarness(new Date(NOW), options);
 
 function countingJob(name = "hello", overlap: "allow" | "skip" = "allow") {
   const calls: string[] = [];

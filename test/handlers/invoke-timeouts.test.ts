@@ -1,29 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { manualClock } from "../../src/clock.js";
-import { createInvoker } from "../../src/handlers/invoke-core.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope, sqsEvent, sqsRecord } from "../support/events.js";
-import { harness, runOf, seedRun } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:00:01.000Z");
 
 beforeEach(() => clearRegistry());
 
-function setup() {
-  const h = harness();
-  const clock = manualClock(new Date(NOW));
-  return {
-    ...h,
-    clock,
-    invoker: createInvoker({
-      store: h.store,
-      clock,
-      errorPublisher: h.publisher,
-      logger: h.logger,
-    }),
-  };
-}
+const setup = () => invokerHarness(new Date(NOW));
 
 /** A handler that waits for its signal and reports when and why it fired. */
 function signalWatcher(name: string, timeoutSeconds?: number) {
@@ -110,16 +95,10 @@ describe("the job's abort signal", () => {
   });
 
   it("takes the deadline from the Lambda's remaining time minus the safety margin", async () => {
-    const h = harness();
-    const invoker = createInvoker({
-      store: h.store,
-      clock: manualClock(new Date(NOW)),
-      logger: h.logger,
-      deadlineMarginMs: 1_000,
-    });
+    const { store, invoker } = invokerHarness(new Date(NOW), { deadlineMarginMs: 1_000 });
     const seen = signalWatcher("slow");
     const sent = envelope({ job: "slow" });
-    await seedRun(h.store, sent);
+    await seedRun(store, sent);
     await invoker.processSqsEvent(sqsEvent(sqsRecord({ envelope: sent })), {
       getRemainingTimeInMillis: () => 1_040,
     });

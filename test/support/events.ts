@@ -1,10 +1,11 @@
 /**
- * Event factories: envelopes, SQS records (raw and SNS-wrapped bodies), SQS events and Lambda
- * contexts, so that tests state only what matters to them.
+ * Event factories: envelopes, SQS records (raw and SNS-wrapped bodies), SQS events, the
+ * EventBridge event of the tick and Lambda contexts, so that tests state only what matters to
+ * them.
  */
 import { randomUUID } from "node:crypto";
 import type { Message } from "@aws-sdk/client-sqs";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, ScheduledEvent, SQSEvent, SQSRecord } from "aws-lambda";
 import { encodeEnvelope } from "../../src/dispatch/envelope.js";
 import type { Envelope } from "../../src/dispatch/types.js";
 import { runIdOf } from "../../src/store/types.js";
@@ -119,6 +120,21 @@ export function sqsRecordFromMessage(message: Message, queueArn: string): SQSRec
     eventSource: "aws:sqs",
     eventSourceARN: queueArn,
     awsRegion: "us-east-1",
+  };
+}
+
+/** The event EventBridge sends the tick for the rule `ruleArn`. */
+export function scheduledEvent(ruleArn: string): ScheduledEvent {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: ruleArn.split(":")[4] ?? "123456789012",
+    time: new Date().toISOString(),
+    region: ruleArn.split(":")[3] ?? "us-east-1",
+    resources: [ruleArn],
+    detail: {},
   };
 }
 

@@ -3,31 +3,15 @@
  */
 import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
-import { SCHEDULE_STATE, type ScheduleRecord } from "../../store/types.js";
+import { SCHEDULE_STATE } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { exportLine } from "../jsonl.js";
-import { addStoreOptions, withStore } from "../store-option.js";
+import { addStoreOptions, readPages, withStore } from "../store-option.js";
 
 interface ExportOptions {
   readonly all?: boolean;
   readonly job?: string;
   readonly output?: string;
-}
-
-/** Every schedule of the store (of one job if given), paging through the listing. */
-async function allSchedules(
-  list: (
-    cursor: string | undefined,
-  ) => Promise<{ items: readonly ScheduleRecord[]; cursor?: string }>,
-): Promise<ScheduleRecord[]> {
-  const found: ScheduleRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    found.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return found;
 }
 
 /**
@@ -58,14 +42,13 @@ and state. --json prints the same objects as one JSON array.`,
   ]);
   return command.action(async (options: ExportOptions, self: Command) => {
     const out = outputOf(self);
-    const schedules = await withStore(
+    const { items: schedules } = await withStore(
       self,
       (store) =>
-        allSchedules((cursor) =>
+        readPages(Number.POSITIVE_INFINITY, (page) =>
           store.listSchedules({
-            limit: 100,
             ...(options.job === undefined ? {} : { job: options.job }),
-            ...(cursor === undefined ? {} : { cursor }),
+            ...page,
           }),
         ),
       { mustExist: true },

@@ -3,10 +3,10 @@
  */
 import { Command } from "commander";
 import { ScheduleNotFoundError } from "../../errors.js";
-import { RUN_STATUS, type RunRecord, type RunStatus } from "../../store/types.js";
+import { RUN_STATUS, type RunStatus } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { choiceOption, limitOption } from "../option-values.js";
-import { addStoreOptions, withStore } from "../store-option.js";
+import { addStoreOptions, readPages, withStore } from "../store-option.js";
 import { RUN_HEADER, runJson, runRow } from "../views.js";
 
 /** Runs shown when `--limit` is not given. */
@@ -43,18 +43,13 @@ export function historyCommand(): Command {
       self,
       async (store) => {
         if ((await store.getSchedule(id)) === undefined) throw new ScheduleNotFoundError(id);
-        const runs: RunRecord[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await store.listRuns(id, {
-            limit: Math.min(100, options.limit - runs.length + 1),
+        const { items, more } = await readPages(options.limit, (page) =>
+          store.listRuns(id, {
             ...(options.status === undefined ? {} : { status: options.status }),
-            ...(cursor === undefined ? {} : { cursor }),
-          });
-          runs.push(...page.items);
-          cursor = page.cursor;
-        } while (cursor !== undefined && runs.length <= options.limit);
-        return { runs: runs.slice(0, options.limit), more: runs.length > options.limit };
+            ...page,
+          }),
+        );
+        return { runs: items, more };
       },
       { mustExist: true },
     );

@@ -3,10 +3,10 @@
  */
 import { Command } from "commander";
 import { toEpochMs } from "../../control/input.js";
-import { SCHEDULE_STATE, type ScheduleRecord, type ScheduleState } from "../../store/types.js";
+import { SCHEDULE_STATE, type ScheduleState } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { choiceOption, limitOption } from "../option-values.js";
-import { addStoreOptions, withStore } from "../store-option.js";
+import { addStoreOptions, readPages, withStore } from "../store-option.js";
 import { SCHEDULE_HEADER, scheduleJson, scheduleRow } from "../views.js";
 
 /** Schedules listed when `--limit` is not given. */
@@ -53,20 +53,15 @@ export function listCommand(): Command {
     const { schedules, more } = await withStore(
       self,
       async (store) => {
-        const found: ScheduleRecord[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await store.listSchedules({
+        const { items, more } = await readPages(options.limit, (page) =>
+          store.listSchedules({
             ...(options.job === undefined ? {} : { job: options.job }),
             ...(options.state === undefined ? {} : { state: options.state }),
             ...(dueBefore === undefined ? {} : { dueBefore }),
-            limit: Math.min(100, options.limit - found.length + 1),
-            ...(cursor === undefined ? {} : { cursor }),
-          });
-          found.push(...page.items);
-          cursor = page.cursor;
-        } while (cursor !== undefined && found.length <= options.limit);
-        return { schedules: found.slice(0, options.limit), more: found.length > options.limit };
+            ...page,
+          }),
+        );
+        return { schedules: items, more };
       },
       { mustExist: true },
     );

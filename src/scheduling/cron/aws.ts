@@ -5,9 +5,9 @@
  */
 import { InvalidScheduleError } from "../../errors.js";
 import {
+  commonFields,
   type FieldDefinition,
   fieldError,
-  MONTH_NAMES,
   parseFieldValue,
   parseFieldValues,
   splitFields,
@@ -17,17 +17,7 @@ import type { CronDays, CronSpec, DayOfMonthRule, DayOfWeekRule } from "./spec.j
 
 /** The six AWS cron fields, in order. */
 const AWS_FIELDS = {
-  minute: { label: "minute", min: 0, max: 59, allowed: "0-59", openEndedSteps: true },
-  hour: { label: "hour", min: 0, max: 23, allowed: "0-23", openEndedSteps: true },
-  dayOfMonth: { label: "day-of-month", min: 1, max: 31, allowed: "1-31", openEndedSteps: true },
-  month: {
-    label: "month",
-    min: 1,
-    max: 12,
-    names: MONTH_NAMES,
-    allowed: "1-12 (JAN-DEC)",
-    openEndedSteps: true,
-  },
+  ...commonFields(true),
   dayOfWeek: {
     label: "day-of-week",
     min: 1,

@@ -3,31 +3,19 @@
  * Friday". They are built from the parsed spec, not the text, so equivalent spellings
  * (`1-5`, `MON-FRI`) read the same.
  */
+import { MONTH_NAMES_EN, WEEKDAY_NAMES_EN } from "../calendar.js";
 import { isFullRange } from "./field.js";
 import type { CronDays, CronSpec, DayOfMonthRule, DayOfWeekRule } from "./spec.js";
 
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 const ORDINALS = ["first", "second", "third", "fourth", "fifth"];
 /** At most this many times of day are listed one by one ("at 08:00, 12:00 and 17:30"). */
 const MAX_LISTED_TIMES = 4;
 
 const pad = (value: number): string => String(value).padStart(2, "0");
-const weekdayName = (weekday: number): string => WEEKDAYS[weekday] ?? String(weekday);
-const monthName = (month: number): string => MONTHS[month - 1] ?? String(month);
+// Cron numbers weekdays from Sunday (0), the shared names from Monday.
+const weekdayName = (weekday: number): string =>
+  WEEKDAY_NAMES_EN[(weekday + 6) % 7] ?? String(weekday);
+const monthName = (month: number): string => MONTH_NAMES_EN[month - 1] ?? String(month);
 
 /** "a", "a and b", "a, b and c". */
 function joinAnd(items: readonly string[]): string {

@@ -144,7 +144,7 @@ export function isFullRange(values: readonly number[], min: number, max: number)
 }
 
 /** Names of months, for both dialects. */
-export const MONTH_NAMES: Readonly<Record<string, number>> = Object.freeze({
+const MONTH_NAMES: Readonly<Record<string, number>> = Object.freeze({
   JAN: 1,
   FEB: 2,
   MAR: 3,
@@ -165,6 +165,26 @@ export const WEEKDAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] a
 /** Weekday names mapped to `first + index` (AWS numbers Sunday 1, cron(5) numbers it 0). */
 export function weekdayNames(first: number): Readonly<Record<string, number>> {
   return Object.freeze(Object.fromEntries(WEEKDAY_NAMES.map((name, i) => [name, first + i])));
+}
+
+/**
+ * The minute, hour, day-of-month and month fields, which both dialects define alike except for
+ * whether `a/n` is allowed (see {@link FieldDefinition.openEndedSteps}).
+ */
+export function commonFields(openEndedSteps: boolean) {
+  return {
+    minute: { label: "minute", min: 0, max: 59, allowed: "0-59", openEndedSteps },
+    hour: { label: "hour", min: 0, max: 23, allowed: "0-23", openEndedSteps },
+    dayOfMonth: { label: "day-of-month", min: 1, max: 31, allowed: "1-31", openEndedSteps },
+    month: {
+      label: "month",
+      min: 1,
+      max: 12,
+      names: MONTH_NAMES,
+      allowed: "1-12 (JAN-DEC)",
+      openEndedSteps,
+    },
+  } as const satisfies Record<string, FieldDefinition>;
 }
 
 /** Splits an expression into whitespace-separated fields. */

@@ -14,13 +14,11 @@
  * - Wall times between the mark and the current wall time were never shown (clocks jumped
  *   forward): if any of them matches, the job fires once, at the first instant after the jump.
  */
+import { civilDate, DAY, MINUTE } from "../calendar.js";
 import { type OffsetPeriod, offsetPeriodAt, type TimeZone } from "../zone.js";
-import { civilDate } from "./calendar.js";
 import type { CronSpec } from "./spec.js";
 import { nextWallMatch } from "./wall-search.js";
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 /**
  * No expression can first match more than one 400-year Gregorian cycle away: after that the
  * calendar repeats. A search that finds nothing by then finds nothing ever.

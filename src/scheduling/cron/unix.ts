@@ -6,28 +6,19 @@
  */
 import { InvalidScheduleError } from "../../errors.js";
 import {
+  commonFields,
   type FieldDefinition,
   fieldError,
   isFullRange,
-  MONTH_NAMES,
   parseFieldValues,
   splitFields,
   weekdayNames,
 } from "./field.js";
 import type { CronDays, CronSpec } from "./spec.js";
 
+/** The five Unix cron fields, in order. */
 const UNIX_FIELDS = {
-  minute: { label: "minute", min: 0, max: 59, allowed: "0-59", openEndedSteps: false },
-  hour: { label: "hour", min: 0, max: 23, allowed: "0-23", openEndedSteps: false },
-  dayOfMonth: { label: "day-of-month", min: 1, max: 31, allowed: "1-31", openEndedSteps: false },
-  month: {
-    label: "month",
-    min: 1,
-    max: 12,
-    names: MONTH_NAMES,
-    allowed: "1-12 (JAN-DEC)",
-    openEndedSteps: false,
-  },
+  ...commonFields(false),
   dayOfWeek: {
     label: "day-of-week",
     min: 0,

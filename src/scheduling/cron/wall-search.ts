@@ -6,10 +6,9 @@
  * Days are handled a month at a time as a bit mask (bit `d - 1` set when day `d` matches),
  * which turns weekday rules, `L`, `W` and `#` into a few integer operations per month.
  */
-import { civilDate, dayNumber, monthLength, weekdayOf } from "./calendar.js";
+import { civilDate, dayNumber, daysInMonth, MINUTE, sundayWeekdayOf } from "../calendar.js";
 import type { CronSpec, DayOfMonthRule, DayOfWeekRule } from "./spec.js";
 
-const MINUTE = 60_000;
 const MINUTES_PER_DAY = 1_440;
 
 /** Day-bit masks: every day of a month of `length` days. */
@@ -185,9 +184,11 @@ export function nextWallMatch(
       continue;
     }
     if (nextMonth !== month) [month, day, hour, minute] = [nextMonth, 1, 0, 0];
-    const length = monthLength(year, month);
+    const length = daysInMonth(year, month);
     const remaining =
-      day > length ? 0 : matcher.daysOf(length, weekdayOf(dayNumber(year, month, 1))) >>> (day - 1);
+      day > length
+        ? 0
+        : matcher.daysOf(length, sundayWeekdayOf(dayNumber(year, month, 1))) >>> (day - 1);
     if (remaining === 0) {
       [month, day, hour, minute] = [month + 1, 1, 0, 0];
       continue;

@@ -2,12 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   civilDate,
+  DAY,
   dayNumber,
-  monthLength,
+  daysInMonth,
+  sundayWeekdayOf,
   weekdayOf,
-} from "../../../src/scheduling/cron/calendar.js";
-
-const DAY = 86_400_000;
+} from "../../src/scheduling/calendar.js";
 
 /** The day number of a date according to `Date` (with setUTCFullYear, which reads years 0-99 literally). */
 function dateDayNumber(year: number, month: number, day: number): number {
@@ -27,7 +27,7 @@ const dates = fc
       dateDayNumber(year, month + 1, 1) - dateDayNumber(year, month, 1) >= day,
   );
 
-describe("cron calendar arithmetic", () => {
+describe("calendar arithmetic", () => {
   it("numbers days as Date does, in any year", () => {
     fc.assert(
       fc.property(dates, ({ year, month, day }) => {
@@ -45,7 +45,8 @@ describe("cron calendar arithmetic", () => {
           month: date.getUTCMonth() + 1,
           day: date.getUTCDate(),
         });
-        expect(weekdayOf(days)).toBe(date.getUTCDay());
+        expect(sundayWeekdayOf(days)).toBe(date.getUTCDay());
+        expect(weekdayOf(days)).toBe((date.getUTCDay() + 6) % 7);
       }),
     );
   });
@@ -58,10 +59,11 @@ describe("cron calendar arithmetic", () => {
     [2026, 4, 30],
     [2026, 12, 31],
   ])("gives %i-%i %i days", (year, month, length) => {
-    expect(monthLength(year, month)).toBe(length);
+    expect(daysInMonth(year, month)).toBe(length);
   });
 
   it("knows 1970-01-01 was a Thursday", () => {
-    expect(weekdayOf(0)).toBe(4);
+    expect(sundayWeekdayOf(0)).toBe(4);
+    expect(weekdayOf(0)).toBe(3);
   });
 });
