@@ -5,6 +5,10 @@
 export type { Clock } from "./clock.js";
 export { manualClock, systemClock } from "./clock.js";
 export * from "./control/index.js";
+export { createRoutingDispatcher } from "./dispatch/routing.js";
+export { createSnsDispatcher } from "./dispatch/sns.js";
+export { createSqsDispatcher } from "./dispatch/sqs.js";
+export type { Dispatch, Dispatcher, DispatchResult, Envelope } from "./dispatch/types.js";
 export * from "./errors.js";
 export {
   runTick,
@@ -27,3 +31,22 @@ export type {
 } from "./registry/types.js";
 export { OVERLAP } from "./registry/types.js";
 export * from "./scheduling/index.js";
+export {
+  createDynamoStore,
+  createScheduleTable,
+  type DynamoStoreOptions,
+} from "./store/dynamodb.js";
+export { createMemoryStore } from "./store/memory.js";
+// The SQLite store is not exported here: job modules import this file, and node:sqlite would
+// then load (with its warning) in every Lambda bundle. The CLI and local mode import it directly.
+export type {
+  ListRunsOptions,
+  ListSchedulesOptions,
+  Page,
+  RunRecord,
+  RunStatus,
+  ScheduleRecord,
+  ScheduleState,
+  ScheduleStore,
+} from "./store/types.js";
+export { CATCH_UP, FIRST_RUN, RUN_STATUS, runIdOf, SCHEDULE_STATE } from "./store/types.js";
