@@ -15,6 +15,7 @@ import { runTick, type TickOptions, type TickSummary } from "../handlers/tick-co
 import { createLogErrorPublisher } from "../middleware/failure-event.js";
 import type { LogLevel } from "../registry/logger.js";
 import type { ScheduleStore } from "../store/types.js";
+import { redeliverInterrupted } from "./interrupted.js";
 import { createConsoleLogger, formatRunLine } from "./output.js";
 
 /** Options of {@link startLocalScheduler}. */
@@ -62,8 +63,8 @@ export interface LocalScheduler {
 }
 
 /**
- * Starts the local scheduler: ticks at once (re-driving every run a previous process left
- * PENDING), then whenever the next schedule is due, and runs each occurrence through the same
+ * Starts the local scheduler: re-delivers the runs a previous process left RETRYING or RUNNING,
+ * ticks at once (re-driving every run it left PENDING), then whenever the next schedule is due, and runs each occurrence through the same
  * invoke core as the Lambda, printing one line per run. Missed occurrences while it was not
  * running are handled by each schedule's catch-up policy.
  *
@@ -134,6 +135,13 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
 
   const loop = async (): Promise<void> => {
     let first = true;
+    try {
+      const redelivered = await redeliverInterrupted(store, dispatcher);
+      if (redelivered > 0)
+        logger.info(`re-delivering ${redelivered} run(s) a previous process left in flight`);
+    } catch (error) {
+      logger.error("could not re-deliver the runs a previous process left in flight", { error });
+    }
     while (!stopping) {
       let claimedAny = false;
       try {

@@ -129,6 +129,38 @@ describe("local mode", () => {
     expect(runLines(lines, "later")[0]).toContain("(run-now) SUCCEEDED");
   });
 
+  it("on start, gives a run a previous process left RETRYING its next attempt", async () => {
+    const store = createSqliteStore({ path });
+    await createSchedule(
+      {
+        id: "flaky",
+        job: "local-hello",
+        expression: "0 0 1 1 *",
+        firstRun: "scheduled",
+        payload: { name: "Ada" },
+      },
+      { store, registry: registryJobs },
+    );
+    const { run } = await runNow("flaky", { store });
+    // The first attempt failed and its retry was waiting in the queue when the process stopped.
+    await store.updateRun(
+      "flaky",
+      run.scheduledAt,
+      { status: "RETRYING", attempt: 1, startedAt: run.createdAt },
+      { expect: ["PENDING"] },
+    );
+    await store.close();
+
+    const lines: string[] = [];
+    const restarted = start(lines);
+    await until(() => runLines(lines, "flaky").length >= 1);
+    expect(await restarted.store.getRun("flaky", run.scheduledAt)).toMatchObject({
+      status: "SUCCEEDED",
+      attempt: 2,
+    });
+    expect(calls.filter((call) => call.runId === run.runId)).toHaveLength(1);
+  });
+
   it("lets a run in progress finish when stopped", async () => {
     const lines: string[] = [];
     const { store, scheduler } = start(lines);
