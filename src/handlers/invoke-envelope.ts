@@ -6,10 +6,10 @@ import type { Envelope } from "../dispatch/types.js";
 import { DeadlinePassedError, UnknownJobError } from "../errors.js";
 import { FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
 import { boundedRunError, runContextOf, withRunContext } from "../middleware/run-errors.js";
+import { scheduleOf } from "../planning/occurrences.js";
 import { validatePayload } from "../registry/payload.js";
 import type { Job } from "../registry/types.js";
-import { deadlineInstant } from "../scheduling/deadline.js";
-import { parseSchedule } from "../scheduling/index.js";
+import { deadlineOf } from "../scheduling/deadline.js";
 import {
   FINAL_RUN_STATUSES,
   RUN_STATUS,
@@ -221,11 +221,8 @@ async function ensureRun(deps: InvokeDeps, envelope: Envelope): Promise<RunRecor
 
 /** The deadline of a `deadline` schedule; undefined for every other kind (or one unparseable now). */
 function deadlineOfRecord(record: ScheduleRecord): number | undefined {
-  // This runs for every delivery: skip parsing the other kinds (an rrule costs more).
-  if (!record.expression.trimStart().startsWith("deadline(")) return undefined;
   try {
-    const schedule = parseSchedule(record.expression, { timezone: record.timezone });
-    return schedule.kind === "deadline" ? deadlineInstant(schedule) : undefined;
+    return deadlineOf(scheduleOf(record));
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
  * What a tick writes for a due schedule: the run semantics of DESIGN.md ("Run semantics") as one
  * pure function over a record, its parsed schedule and the current instant.
  */
-import { deadlineInstant } from "../scheduling/deadline.js";
+import { deadlineOf } from "../scheduling/deadline.js";
 import type { Schedule } from "../scheduling/index.js";
 import {
   RUN_STATUS,
@@ -66,11 +66,6 @@ export function runsThatFit(record: ScheduleRecord): number {
   return Math.floor(CLAIM_BUDGET_BYTES / item) - 1;
 }
 
-/** The deadline instant of a `deadline` schedule. */
-function deadlineOf(schedule: Schedule): number | undefined {
-  return schedule.kind === "deadline" ? deadlineInstant(schedule) : undefined;
-}
-
 /**
  * Plans the claim of a due schedule at `now`, or returns undefined when it is not due: not
  * ENABLED, no next run, or its `dueAt` is after `now` (after `now + lookaheadMs` for a precise
@@ -100,11 +95,11 @@ export function planDue(
   options: PlanOptions = {},
 ): DuePlan | undefined {
   const opts = { ...PLAN_DEFAULTS, ...options };
-  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim, runsThatFit(record)));
   const first = record.nextRunAt;
   if (record.state !== SCHEDULE_STATE.ENABLED || first === undefined) return undefined;
   const horizon = record.precise ? now + opts.lookaheadMs : now;
   if ((record.dueAt ?? first) > horizon) return undefined;
+  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim, runsThatFit(record)));
 
   const runs: RunRecord[] = [];
   let claimed = record.runCount;

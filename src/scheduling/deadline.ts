@@ -6,7 +6,7 @@
  */
 import { SECOND } from "./calendar.js";
 import { localDateTimeToInstant, parseLocalDateTime } from "./local-time.js";
-import type { DeadlineSchedule } from "./types.js";
+import type { DeadlineSchedule, Schedule } from "./types.js";
 
 /**
  * Parses the inside of `deadline(...)`.
@@ -30,6 +30,11 @@ export function parseDeadline(
 /** The deadline as an instant: the schedule never fires after it. */
 export function deadlineInstant(schedule: DeadlineSchedule): number {
   return localDateTimeToInstant(schedule, schedule.timezone);
+}
+
+/** The deadline instant of any schedule: undefined unless it is a `deadline` schedule. */
+export function deadlineOf(schedule: Schedule): number | undefined {
+  return schedule.kind === "deadline" ? deadlineInstant(schedule) : undefined;
 }
 
 /** The fire instant strictly after `afterMs`, or undefined when it would miss the deadline. */
