@@ -56,6 +56,17 @@ function start(lines: string[]): { store: ScheduleStore; scheduler: LocalSchedul
   return { store, scheduler };
 }
 
+/** A schedule not due for months with a PENDING run-now; the caller closes the store, as a stopped process would. */
+async function leaveRunNow(id: string, name: string) {
+  const store = createSqliteStore({ path });
+  await createSchedule(
+    { id, job: "local-hello", expression: "0 0 1 1 *", firstRun: "scheduled", payload: { name } },
+    { store, registry: registryJobs },
+  );
+  const { run } = await runNow(id, { store });
+  return { store, run };
+}
+
 async function until(condition: () => boolean | Promise<boolean>, ms = 4_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
@@ -107,18 +118,7 @@ describe("local mode", () => {
   });
 
   it("on start, runs what a previous process left PENDING", async () => {
-    const store = createSqliteStore({ path });
-    await createSchedule(
-      {
-        id: "later",
-        job: "local-hello",
-        expression: "0 0 1 1 *",
-        firstRun: "scheduled",
-        payload: { name: "Grace" },
-      },
-      { store, registry: registryJobs },
-    );
-    const { run } = await runNow("later", { store });
+    const { store, run } = await leaveRunNow("later", "Grace");
     expect(run.status).toBe("PENDING");
     await store.close();
 
@@ -130,18 +130,7 @@ describe("local mode", () => {
   });
 
   it("on start, gives a run a previous process left RETRYING its next attempt", async () => {
-    const store = createSqliteStore({ path });
-    await createSchedule(
-      {
-        id: "flaky",
-        job: "local-hello",
-        expression: "0 0 1 1 *",
-        firstRun: "scheduled",
-        payload: { name: "Ada" },
-      },
-      { store, registry: registryJobs },
-    );
-    const { run } = await runNow("flaky", { store });
+    const { store, run } = await leaveRunNow("flaky", "Ada");
     // The first attempt failed and its retry was waiting in the queue when the process stopped.
     await store.updateRun(
       "flaky",
