@@ -3,15 +3,11 @@
  * invocations topic whose messages land on a queue the test can read.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Envelope } from "../../src/dispatch/types.js";
 import { createScheduleTable } from "../../src/store/dynamodb.js";
+import { createTopicWithQueue } from "../dispatch/aws-queues.js";
 import { awsClientConfig, awsEnvironment, uniqueName } from "../support/aws.js";
 
 /** The environment of a CLI pointed at a new schedule table on the emulator. */
@@ -33,22 +29,8 @@ export interface Invocations {
 export async function createInvocations(): Promise<Invocations> {
   const sns = new SNSClient(awsClientConfig());
   const sqs = new SQSClient(awsClientConfig());
-  const name = uniqueName("cli-invocations");
-  const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
-  const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  if (topicArn === undefined || queueUrl === undefined)
-    throw new Error("emulator returned no ARN/URL");
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: "sqs",
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { RawMessageDelivery: "true" },
-    }),
-  );
+  const { topicArn, queue } = await createTopicWithQueue(sns, sqs, "cli-invocations");
+  const queueUrl = queue.url;
   return {
     topicArn,
     queueUrl,

@@ -3,17 +3,14 @@ import {
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-} from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
 import { createDynamoStore } from "../../src/store/dynamodb.js";
 import { RUN_STATUS, type ScheduleStore } from "../../src/store/types.js";
-import { awsEndpoint, uniqueName } from "../support/aws.js";
+import { subscribeNewQueue } from "../dispatch/aws-queues.js";
+import { awsEndpoint } from "../support/aws.js";
 import { scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
 import { type ApiCall, deniedBy, type RecordingProxy, startRecordingProxy } from "./api-calls.js";
 import { runBundle } from "./run-bundle.js";
@@ -158,7 +155,12 @@ describe("the built bundles on the deployed stack", () => {
   });
 
   it("records a run of a job missing from the bundle as FAILED, and reports it on the errors topic", async () => {
-    const errors = await subscribeQueueTo(deployed.stack.outputs.ErrorsTopicArn ?? "");
+    const errors = await subscribeNewQueue(
+      sns,
+      sqs,
+      deployed.stack.outputs.ErrorsTopicArn ?? "",
+      "errors",
+    );
 
     const delivered = await deliverOne({
       id: "deploy-missing-job",
@@ -171,7 +173,7 @@ describe("the built bundles on the deployed stack", () => {
       error: { name: "UnknownJobError" },
     });
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: errors, WaitTimeSeconds: 5 }),
+      new ReceiveMessageCommand({ QueueUrl: errors.url, WaitTimeSeconds: 5 }),
     );
     expect(Messages.map((message) => JSON.parse(message.Body ?? "{}"))).toContainEqual(
       expect.objectContaining({ scheduleId: "deploy-missing-job", job: "not-in-this-bundle" }),
@@ -185,20 +187,3 @@ describe("the built bundles on the deployed stack", () => {
     expect(deniedByRole("InvokeRole", delivered.invokeCalls)).toEqual([]);
   });
 });
-
-/** A new queue subscribed to `topicArn` with raw delivery; its URL. */
-async function subscribeQueueTo(topicArn: string): Promise<string> {
-  const { QueueUrl = "" } = await sqs.send(
-    new CreateQueueCommand({ QueueName: uniqueName("errors") }),
-  );
-  const { QueueArn } = await queueAttributes(QueueUrl);
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: "sqs",
-      Endpoint: QueueArn,
-      Attributes: { RawMessageDelivery: "true" },
-    }),
-  );
-  return QueueUrl;
-}

@@ -43,17 +43,29 @@ export async function createTopicWithQueue(
   prefix: string,
   raw = true,
 ): Promise<{ topicArn: string; queue: TestQueue }> {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
-  const queue = await createQueue(sqs, `${prefix}-q`);
+  const { TopicArn = "" } = await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }));
+  const queue = await subscribeNewQueue(sns, sqs, TopicArn, `${prefix}-q`, raw);
+  return { topicArn: TopicArn, queue };
+}
+
+/** Creates a queue with a unique name and subscribes it to `topicArn` (raw delivery unless `raw` is false). */
+export async function subscribeNewQueue(
+  sns: SNSClient,
+  sqs: SQSClient,
+  topicArn: string,
+  prefix: string,
+  raw = true,
+): Promise<TestQueue> {
+  const queue = await createQueue(sqs, prefix);
   await sns.send(
     new SubscribeCommand({
-      TopicArn,
+      TopicArn: topicArn,
       Protocol: "sqs",
       Endpoint: queue.arn,
       Attributes: raw ? { RawMessageDelivery: "true" } : {},
     }),
   );
-  return { topicArn: TopicArn ?? "", queue };
+  return queue;
 }
 
 /** Receives (and deletes) up to `count` messages, polling until `waitMs` has passed. */
