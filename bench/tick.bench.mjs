@@ -9,9 +9,8 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { manualClock } from "../dist/lib/clock.js";
 import { createLocalDispatcher } from "../dist/lib/dispatch/local.js";
-import { createInvoker } from "../dist/lib/handlers/invoke-core.js";
-import { runTick } from "../dist/lib/handlers/tick-core.js";
 import { defineJob } from "../dist/lib/index.js";
+import { createInvoker } from "../dist/lib/invoke/invoker.js";
 import { silentLogger } from "../dist/lib/registry/logger.js";
 import {
   createDynamoStore,
@@ -21,6 +20,7 @@ import {
 import { encodeSchedule } from "../dist/lib/store/dynamodb-codec.js";
 import { createMemoryStore } from "../dist/lib/store/memory.js";
 import { createSqliteStore } from "../dist/lib/store/sqlite.js";
+import { runTick } from "../dist/lib/tick/tick.js";
 import { startDynamoDbLocal } from "./support/dynamodb-local.mjs";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");

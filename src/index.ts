@@ -10,12 +10,6 @@ export { createSnsDispatcher } from "./dispatch/sns.js";
 export { createSqsDispatcher } from "./dispatch/sqs.js";
 export type { Dispatch, Dispatcher, DispatchResult, Envelope } from "./dispatch/types.js";
 export * from "./errors.js";
-export {
-  runTick,
-  type TickDependencies,
-  type TickOptions,
-  type TickSummary,
-} from "./handlers/tick-core.js";
 export type { JsonValue } from "./json.js";
 export { defineJob } from "./registry/define.js";
 export { MAX_PAYLOAD_BYTES, validatePayload } from "./registry/payload.js";
@@ -50,3 +44,9 @@ export type {
   ScheduleStore,
 } from "./store/types.js";
 export { CATCH_UP, FIRST_RUN, RUN_STATUS, runIdOf, SCHEDULE_STATE } from "./store/types.js";
+export {
+  runTick,
+  type TickDependencies,
+  type TickOptions,
+  type TickSummary,
+} from "./tick/tick.js";

@@ -15,7 +15,7 @@ import {
   INVOKE_OUTCOME,
   type InvokeOutcome,
   type InvokeResult,
-} from "../handlers/invoke-core.js";
+} from "../invoke/invoker.js";
 import { createConsoleLogger, formatRunLine } from "../local/output.js";
 import type { Logger } from "../registry/logger.js";
 import type { RunRecord, ScheduleStore } from "../store/types.js";

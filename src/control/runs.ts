@@ -2,9 +2,9 @@
  * Runs on demand and previews: `runNow` and `previewRuns`.
  */
 import { systemClock } from "../clock.js";
+import { dispatchOf } from "../dispatch/envelope.js";
 import type { Dispatcher } from "../dispatch/types.js";
 import { ConflictError, DispatchError, ScheduleNotFoundError } from "../errors.js";
-import { dispatchOf } from "../handlers/tick-dispatch.js";
 import {
   dueAtOf,
   firstOccurrence,

@@ -5,14 +5,12 @@
  */
 import { DispatchError } from "../errors.js";
 import { encodeEnvelope, JOB_ATTRIBUTE } from "./envelope.js";
-import type { Dispatch, DispatchResult } from "./types.js";
+import { type Dispatch, type DispatchResult, MAX_DELAY_SECONDS } from "./types.js";
 
 /** PublishBatch and SendMessageBatch take at most 10 entries… */
 export const MAX_BATCH_ENTRIES = 10;
 /** …and at most 256 KiB in all, as does one message (body plus attributes). */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
-/** SQS's largest DelaySeconds. */
-export const MAX_DELAY_SECONDS = 900;
 
 /** One dispatch ready to send: its batch entry id, body and size. */
 export interface Prepared {

@@ -5,8 +5,8 @@
 import { EnvelopeError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { JOB_NAME_PATTERN } from "../registry/define.js";
-import { runIdOf } from "../store/types.js";
-import type { Envelope } from "./types.js";
+import { type RunRecord, runIdOf } from "../store/types.js";
+import { type Dispatch, type Envelope, MAX_DELAY_SECONDS } from "./types.js";
 
 /** The envelope version this code writes and reads. */
 export const ENVELOPE_VERSION = 1;
@@ -185,4 +185,31 @@ function describe(value: unknown): string {
   if (value === undefined) return "undefined";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** The envelope of a run, as the tick sends it (attempt 1). */
+export function envelopeOf(run: RunRecord): Envelope {
+  return {
+    v: 1,
+    runId: run.runId,
+    scheduleId: run.scheduleId,
+    job: run.job,
+    payload: run.payload,
+    scheduledAt: new Date(run.scheduledAt).toISOString(),
+    attempt: 1,
+  };
+}
+
+/**
+ * A run as the transport takes it: a precise run goes straight to the queue, with the delay
+ * that makes it start at its due time.
+ */
+export function dispatchOf(run: RunRecord, now: number): Dispatch {
+  if (!run.precise) return { envelope: envelopeOf(run) };
+  const delay = Math.ceil((run.dueAt - now) / 1_000);
+  return {
+    envelope: envelopeOf(run),
+    precise: true,
+    delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, delay)),
+  };
 }

@@ -7,9 +7,15 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
 import { ConfigurationError } from "../errors.js";
-import { MAX_DELAY_SECONDS, prepare } from "./batch.js";
+import { prepare } from "./batch.js";
 import { decodeEnvelope } from "./envelope.js";
-import type { Dispatch, Dispatcher, DispatchResult, Envelope } from "./types.js";
+import {
+  type Dispatch,
+  type Dispatcher,
+  type DispatchResult,
+  type Envelope,
+  MAX_DELAY_SECONDS,
+} from "./types.js";
 
 /** Timer functions; injected so tests can drive time by hand. */
 export interface Timers {

@@ -19,6 +19,9 @@ export interface Envelope {
   readonly attempt: number;
 }
 
+/** SQS's largest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
 /** One occurrence to send. */
 export interface Dispatch {
   readonly envelope: Envelope;

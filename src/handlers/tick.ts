@@ -10,11 +10,16 @@ import { systemClock } from "../clock.js";
 import { createRoutingDispatcher } from "../dispatch/routing.js";
 import { createSnsDispatcher } from "../dispatch/sns.js";
 import { createSqsDispatcher } from "../dispatch/sqs.js";
+import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { errorCapture } from "../middleware/error-capture.js";
 import { createSnsErrorPublisher } from "../middleware/failure-event.js";
 import { createJsonLogger } from "../registry/logger.js";
-import { ENV, intEnv, requireEnv, storeFromEnvironment } from "./environment.js";
-import { runTick, type TickDependencies, type TickOptions, type TickSummary } from "./tick-core.js";
+import {
+  runTick,
+  type TickDependencies,
+  type TickOptions,
+  type TickSummary,
+} from "../tick/tick.js";
 
 /** Time kept back from the Lambda's remaining time to dispatch the last page and return. */
 export const DEADLINE_MARGIN_MS = 10_000;

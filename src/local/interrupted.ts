@@ -3,8 +3,9 @@
  * SQS message, which comes back by itself; locally the in-process queue died with the process,
  * so nothing would ever deliver them again.
  */
+
+import { envelopeOf } from "../dispatch/envelope.js";
 import type { Dispatcher } from "../dispatch/types.js";
-import { envelopeOf } from "../handlers/tick-dispatch.js";
 import { RUN_STATUS, type RunRecord, type ScheduleStore } from "../store/types.js";
 
 /** Statuses a run can be left in when its process stops between deliveries. */

@@ -4,7 +4,7 @@
  */
 
 import type { Envelope } from "../dispatch/types.js";
-import type { InvokeResult } from "../handlers/invoke-core.js";
+import type { InvokeResult } from "../invoke/invoker.js";
 import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../registry/logger.js";
 
 /** Fields every run-scoped line carries; the run line already shows them. */

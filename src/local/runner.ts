@@ -10,11 +10,11 @@ import {
   type LocalDelivery,
   type LocalDispatcher,
 } from "../dispatch/local.js";
-import { createInvoker, isAcknowledged, type JobLookup } from "../handlers/invoke-core.js";
-import { runTick, type TickOptions, type TickSummary } from "../handlers/tick-core.js";
+import { createInvoker, isAcknowledged, type JobLookup } from "../invoke/invoker.js";
 import { createLogErrorPublisher } from "../middleware/failure-event.js";
 import type { LogLevel } from "../registry/logger.js";
 import type { ScheduleStore } from "../store/types.js";
+import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
 import { redeliverInterrupted } from "./interrupted.js";
 import { createConsoleLogger, formatRunLine } from "./output.js";
 

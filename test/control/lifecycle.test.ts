@@ -16,11 +16,11 @@ import {
   InvalidScheduleError,
   ScheduleNotFoundError,
 } from "../../src/errors.js";
-import { runTick } from "../../src/handlers/tick-core.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import type { ScheduleStore } from "../../src/store/types.js";
-import { recordingDispatcher } from "../handlers/tick-fakes.js";
+import { runTick } from "../../src/tick/tick.js";
 import { iso, ms } from "../planning/factories.js";
+import { recordingDispatcher } from "../tick/fakes.js";
 import { testJobs } from "./jobs.js";
 
 let store: ScheduleStore;

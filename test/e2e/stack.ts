@@ -22,12 +22,12 @@ import type { Dispatcher } from "../../src/dispatch/types.js";
 import { createSqsRetryScheduler } from "../../src/dispatch/visibility.js";
 import { createInvokeHandler } from "../../src/handlers/invoke.js";
 import { createTickHandler } from "../../src/handlers/tick.js";
-import type { TickOptions, TickSummary } from "../../src/handlers/tick-core.js";
 import { createSnsErrorPublisher, type FailureEvent } from "../../src/middleware/failure-event.js";
 import { silentLogger } from "../../src/registry/logger.js";
 import { createDynamoStore } from "../../src/store/dynamodb.js";
 import { createScheduleTable } from "../../src/store/dynamodb-table.js";
 import type { ScheduleStore } from "../../src/store/types.js";
+import type { TickOptions, TickSummary } from "../../src/tick/tick.js";
 import {
   awsClients,
   createQueue,

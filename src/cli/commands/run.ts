@@ -82,7 +82,7 @@ export function runCommand(): Command {
         if (registry === undefined) return { mode: RUN_MODE.pending, run };
         // Left PENDING until it starts, as in `dev`: if this process dies, `dev` re-drives it.
         const { createInProcessRunner } = await import("../in-process.js");
-        const { dispatchOf } = await import("../../handlers/tick-dispatch.js");
+        const { dispatchOf } = await import("../../dispatch/envelope.js");
         const runner = createInProcessRunner({
           store,
           runLine: out.json ? out.note : out.print,

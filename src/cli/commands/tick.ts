@@ -3,9 +3,9 @@
  */
 import { Command } from "commander";
 import { systemClock } from "../../clock.js";
-import type { TickSummary } from "../../handlers/tick-core.js";
 import { createConsoleLogger } from "../../local/output.js";
 import type { RunRecord } from "../../store/types.js";
+import type { TickSummary } from "../../tick/tick.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import type { Output } from "../output.js";
@@ -63,7 +63,7 @@ export function tickCommand(): Command {
     const clock = systemClock;
     const logger = createConsoleLogger({ write: out.note, now: () => clock.now() });
     // Loaded here rather than at start-up: they bring the AWS SDK and the invoke core.
-    const { runTick } = await import("../../handlers/tick-core.js");
+    const { runTick } = await import("../../tick/tick.js");
     const { LOCAL_TICK_DEFAULTS } = await import("../../local/runner.js");
     const { createInProcessRunner, leavePendingDispatcher } = await import("../in-process.js");
     const { summary, runs, pending } = await withStore(

@@ -1,7 +1,8 @@
 /**
  * The tick: finds due occurrences, claims each exactly once, hands the claimed ones to the
  * transport, and re-drives runs a crashed tick left PENDING. Pure over its injected store,
- * dispatcher, clock and reporter; the Lambda handler (tick.ts) and the local runner share it.
+ * dispatcher, clock and reporter; the Lambda handler (handlers/tick.ts) and the local runner
+ * share it.
  */
 import type { Clock } from "../clock.js";
 import type { Dispatcher } from "../dispatch/types.js";
@@ -22,7 +23,7 @@ import {
   type ScheduleRecord,
   type ScheduleStore,
 } from "../store/types.js";
-import { runSender } from "./tick-dispatch.js";
+import { runSender } from "./send.js";
 
 /** The logger the tick writes to. */
 export type TickLogger = JobLogger;

@@ -6,7 +6,7 @@ import { silentLogger } from "../../src/registry/logger.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { scheduleRecord } from "../planning/factories.js";
 import { lambdaContext } from "../support/events.js";
-import { recordingDispatcher } from "./tick-fakes.js";
+import { recordingDispatcher } from "../tick/fakes.js";
 
 async function storeWithDue(count: number) {
   const store = createMemoryStore();

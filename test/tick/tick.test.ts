@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Clock, manualClock } from "../../src/clock.js";
 import { createSchedule, runNow } from "../../src/control/index.js";
-import { runTick, type TickOptions } from "../../src/handlers/tick-core.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import type { ScheduleRecord, ScheduleStore } from "../../src/store/types.js";
+import { runTick, type TickOptions } from "../../src/tick/tick.js";
 import { ms, scheduleRecord } from "../planning/factories.js";
 import {
   dispatchCounts,
@@ -11,7 +11,7 @@ import {
   type RecordingDispatcher,
   recordingDispatcher,
   recordingPublisher,
-} from "./tick-fakes.js";
+} from "./fakes.js";
 
 const T0 = "2026-01-05T00:00:00Z";
 

@@ -4,7 +4,7 @@
  */
 import { manualClock } from "../../src/clock.js";
 import type { Envelope } from "../../src/dispatch/types.js";
-import { createInvoker, type InvokerOptions } from "../../src/handlers/invoke-core.js";
+import { createInvoker, type InvokerOptions } from "../../src/invoke/invoker.js";
 import type { FailureEvent } from "../../src/middleware/failure-event.js";
 import { silentLogger } from "../../src/registry/logger.js";
 import type { Overlap } from "../../src/registry/types.js";

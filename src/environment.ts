@@ -2,9 +2,9 @@
  * The environment variables the Lambda handlers read. template.yaml sets exactly these; the
  * deploy test checks that the two agree.
  */
-import { ConfigurationError } from "../errors.js";
-import { createDynamoStore } from "../store/dynamodb.js";
-import type { ScheduleStore } from "../store/types.js";
+import { ConfigurationError } from "./errors.js";
+import { createDynamoStore } from "./store/dynamodb.js";
+import type { ScheduleStore } from "./store/types.js";
 
 /** Names of the handlers' environment variables. */
 export const ENV = {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 beforeEach(() => clearRegistry());
 

@@ -1,7 +1,7 @@
 /**
  * The invoke core: what happens to delivered occurrences, over an injected store, job
  * registry, clock and error publisher, so that the Lambda handler, local mode and tests run
- * the same code. The flow itself is in invoke-envelope.ts.
+ * the same code. The flow itself is in run.ts.
  */
 import type { Context, SQSEvent } from "aws-lambda";
 import { type Clock, systemClock } from "../clock.js";
@@ -14,17 +14,23 @@ import { createLogErrorPublisher, type ErrorPublisher } from "../middleware/fail
 import { createJsonLogger, type Logger } from "../registry/logger.js";
 import { getJob, listJobs } from "../registry/registry.js";
 import type { ScheduleStore } from "../store/types.js";
-import type { Delivery, InvokeDeps, JobLookup } from "./invoke-delivery.js";
-import { processEnvelope } from "./invoke-envelope.js";
-import { type InvokeResult, isAcknowledged } from "./invoke-outcome.js";
+import {
+  type Delivery,
+  type InvokeDeps,
+  type InvokeResult,
+  isAcknowledged,
+  type JobLookup,
+} from "./delivery.js";
+import { processEnvelope } from "./run.js";
 
-export type { Delivery, JobLookup } from "./invoke-delivery.js";
 export {
+  type Delivery,
   INVOKE_OUTCOME,
   type InvokeOutcome,
   type InvokeResult,
   isAcknowledged,
-} from "./invoke-outcome.js";
+  type JobLookup,
+} from "./delivery.js";
 
 /** The job registry filled by `defineJob`. */
 export const registryJobs: JobLookup = {

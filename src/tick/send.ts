@@ -2,37 +2,19 @@
  * The tick's side of the outbox: turning claimed runs into transport messages, handing them
  * over, and marking the accepted ones DISPATCHED.
  */
-import { MAX_DELAY_SECONDS } from "../dispatch/batch.js";
-import type { Dispatch, Envelope } from "../dispatch/types.js";
+import type { Clock } from "../clock.js";
+import { dispatchOf } from "../dispatch/envelope.js";
+import type { Dispatcher } from "../dispatch/types.js";
 import { ConflictError } from "../errors.js";
-import { RUN_STATUS, type RunRecord } from "../store/types.js";
-import type { TickDependencies } from "./tick-core.js";
+import type { JobLogger } from "../registry/types.js";
+import { RUN_STATUS, type RunRecord, type ScheduleStore } from "../store/types.js";
 
-/** The envelope of a run, as the tick sends it (attempt 1). */
-export function envelopeOf(run: RunRecord): Envelope {
-  return {
-    v: 1,
-    runId: run.runId,
-    scheduleId: run.scheduleId,
-    job: run.job,
-    payload: run.payload,
-    scheduledAt: new Date(run.scheduledAt).toISOString(),
-    attempt: 1,
-  };
-}
-
-/**
- * A run as the transport takes it: a precise run goes straight to the queue, with the delay
- * that makes it start at its due time.
- */
-export function dispatchOf(run: RunRecord, now: number): Dispatch {
-  if (!run.precise) return { envelope: envelopeOf(run) };
-  const delay = Math.ceil((run.dueAt - now) / 1_000);
-  return {
-    envelope: envelopeOf(run),
-    precise: true,
-    delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, delay)),
-  };
+/** What sending needs of the tick's dependencies (`TickDependencies` is one). */
+export interface SendDependencies {
+  readonly store: ScheduleStore;
+  readonly dispatcher: Dispatcher;
+  readonly clock: Clock;
+  readonly logger?: JobLogger;
 }
 
 /** Dispatch chunk: keeps one failing call from holding back more than this many runs. */
@@ -43,7 +25,7 @@ const CHUNK = 50;
  * many the transport accepted. Runs it refused stay PENDING for a later re-drive.
  */
 export function runSender(
-  deps: TickDependencies,
+  deps: SendDependencies,
   counts: { failed: number },
   markDispatched: boolean,
 ): (runs: readonly RunRecord[], now: number) => Promise<number> {
@@ -79,7 +61,7 @@ export function runSender(
 }
 
 /** PENDING → DISPATCHED; losing means the invoke side already started it, which is fine. */
-async function markSent(deps: TickDependencies, run: RunRecord): Promise<void> {
+async function markSent(deps: SendDependencies, run: RunRecord): Promise<void> {
   const at = deps.clock.now().getTime();
   try {
     await deps.store.updateRun(

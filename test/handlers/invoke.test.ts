@@ -30,9 +30,9 @@ import {
   receiveMessages,
   type TestQueue,
 } from "../dispatch/aws-queues.js";
+import { runOf, seedRun } from "../invoke/fixtures.js";
 import { awsClientConfig, awsEnvironment, uniqueName } from "../support/aws.js";
 import { envelope, lambdaContext, sqsRecordFromMessage } from "../support/events.js";
-import { runOf, seedRun } from "./invoke-fixtures.js";
 
 const { sns, sqs } = awsClients();
 let errors: { topicArn: string; queue: TestQueue };

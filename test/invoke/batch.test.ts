@@ -4,12 +4,12 @@ import { encodeEnvelope } from "../../src/dispatch/envelope.js";
 import { createLocalDispatcher } from "../../src/dispatch/local.js";
 import type { QueueMessageRef } from "../../src/dispatch/visibility.js";
 import { EnvelopeError, JobFailedError } from "../../src/errors.js";
-import { createInvoker } from "../../src/handlers/invoke-core.js";
+import { createInvoker } from "../../src/invoke/invoker.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { manualTime } from "../dispatch/manual-time.js";
 import { envelope, snsWrapped, sqsEvent, sqsRecord } from "../support/events.js";
-import { harness, runOf, seedRun } from "./invoke-fixtures.js";
+import { harness, runOf, seedRun } from "./fixtures.js";
 
 beforeEach(() => clearRegistry());
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ConflictError } from "../../src/errors.js";
-import type { InvokerOptions } from "../../src/handlers/invoke-core.js";
+import type { InvokerOptions } from "../../src/invoke/invoker.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { RUN_STATUS, type RunStatus } from "../../src/store/types.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf, seedRun, seedSchedule } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun, seedSchedule } from "./fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:10:00.000Z");
 

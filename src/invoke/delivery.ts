@@ -1,6 +1,7 @@
 /**
  * One delivery's toolkit: its identity, its log, and the moves every branch of the invoke flow
- * ends with (record, report, hide the message, answer).
+ * ends with (record, report, hide the message, answer); and what a delivery came to, and
+ * whether its message is done with.
  */
 import type { Clock } from "../clock.js";
 import type { Envelope } from "../dispatch/types.js";
@@ -12,6 +13,7 @@ import {
   type FailureEventType,
 } from "../middleware/failure-event.js";
 import { boundedRunError } from "../middleware/run-errors.js";
+import { MAX_TIMEOUT_SECONDS } from "../registry/define.js";
 import type { Logger } from "../registry/logger.js";
 import type { Job } from "../registry/types.js";
 import {
@@ -22,13 +24,68 @@ import {
   type RunStatus,
   type ScheduleStore,
 } from "../store/types.js";
-import {
-  INVOKE_OUTCOME,
-  type InvokeOutcome,
-  type InvokeResult,
-  isAcknowledged,
-} from "./invoke-outcome.js";
-import { staleAfterMs } from "./invoke-run.js";
+
+/** What processing one delivery did. */
+export const INVOKE_OUTCOME = {
+  /** The job ran and succeeded; the run is SUCCEEDED. */
+  succeeded: "succeeded",
+  /** Overlap `skip`: the schedule's previous run was still RUNNING; the run is SKIPPED. */
+  skipped: "skipped",
+  /** The run had already ended (SUCCEEDED, SKIPPED, MISSED, EXPIRED): a redelivery, ignored. */
+  duplicate: "duplicate",
+  /** Another delivery is running this run; this message comes back once that one must be over. */
+  busy: "busy",
+  /** The job failed and will be retried after its backoff; the run is RETRYING. */
+  failedRetry: "failed-retry",
+  /** The job failed for the last time (or is unknown, or its payload invalid); the run is FAILED. */
+  failedFinal: "failed-final",
+  /** The run is already FAILED: the message keeps failing so that the queue dead-letters it. */
+  deadLetter: "dead-letter",
+  /** Neither the run nor its schedule exists any more (the schedule was deleted): dropped. */
+  orphaned: "orphaned",
+} as const;
+/** One of {@link INVOKE_OUTCOME}. */
+export type InvokeOutcome = (typeof INVOKE_OUTCOME)[keyof typeof INVOKE_OUTCOME];
+
+/** The result of processing one delivery. */
+export interface InvokeResult {
+  readonly outcome: InvokeOutcome;
+  readonly runId: string;
+  /** The attempt this delivery was. */
+  readonly attempt: number;
+  /** Why the delivery did not succeed; absent for acknowledged outcomes. */
+  readonly error?: Error;
+  /** The run as this delivery last wrote or read it. */
+  readonly run?: RunRecord;
+}
+
+/**
+ * Whether the message is done with (deleted from the queue) after this outcome; otherwise its
+ * record is reported as failed so that the queue delivers it again or dead-letters it.
+ *
+ * @example
+ * ```ts
+ * if (!isAcknowledged(result.outcome)) throw result.error;
+ * ```
+ */
+export function isAcknowledged(outcome: InvokeOutcome): boolean {
+  switch (outcome) {
+    case INVOKE_OUTCOME.succeeded:
+    case INVOKE_OUTCOME.skipped:
+    case INVOKE_OUTCOME.duplicate:
+    case INVOKE_OUTCOME.orphaned:
+      return true;
+    case INVOKE_OUTCOME.busy:
+    case INVOKE_OUTCOME.failedRetry:
+    case INVOKE_OUTCOME.failedFinal:
+    case INVOKE_OUTCOME.deadLetter:
+      return false;
+    default: {
+      const unexpected: never = outcome;
+      throw new Error(`unknown invoke outcome ${String(unexpected)}`);
+    }
+  }
+}
 
 /** Where the invoker finds jobs; by default the process's registry. */
 export interface JobLookup {
@@ -203,3 +260,11 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
 
 /** The helpers of one delivery. */
 export type DeliveryScope = ReturnType<typeof deliveryScope>;
+
+/**
+ * How long a RUNNING run may go without finishing before its runner is presumed dead: the
+ * longest an attempt can last (its timeout, else Lambda's 15 minutes) plus a grace period.
+ */
+export function staleAfterMs(job: Job | undefined, graceSeconds: number): number {
+  return ((job?.timeoutSeconds ?? MAX_TIMEOUT_SECONDS) + graceSeconds) * 1000;
+}

@@ -6,11 +6,11 @@ import {
   JobFailedError,
   UnknownJobError,
 } from "../../src/errors.js";
-import { createInvoker, type InvokerOptions } from "../../src/handlers/invoke-core.js";
+import { createInvoker, type InvokerOptions } from "../../src/invoke/invoker.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope } from "../support/events.js";
-import { harness, invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
+import { harness, invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 const START = "2026-01-05T09:00:02.000Z";
 const DAY_SECONDS = 86_400;

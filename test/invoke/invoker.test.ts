@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { InvokerOptions } from "../../src/handlers/invoke-core.js";
+import type { InvokerOptions } from "../../src/invoke/invoker.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import type { JobContext } from "../../src/registry/types.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 const START = "2026-01-05T09:00:02.000Z";
 const DAY_SECONDS = 86_400;

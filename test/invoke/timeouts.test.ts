@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope, sqsEvent, sqsRecord } from "../support/events.js";
-import { invokerHarness, runOf, seedRun } from "./invoke-fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:00:01.000Z");
 
