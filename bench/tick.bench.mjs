@@ -11,7 +11,7 @@ import { manualClock } from "../dist/lib/clock.js";
 import { createLocalDispatcher } from "../dist/lib/dispatch/local.js";
 import { defineJob } from "../dist/lib/index.js";
 import { createInvoker } from "../dist/lib/invoke/invoker.js";
-import { silentLogger } from "../dist/lib/registry/logger.js";
+import { silentLogger } from "../dist/lib/logger.js";
 import {
   createDynamoStore,
   createScheduleTable,

@@ -11,6 +11,15 @@ export { createSqsDispatcher } from "./dispatch/sqs.js";
 export type { Dispatch, Dispatcher, DispatchResult, Envelope } from "./dispatch/types.js";
 export * from "./errors.js";
 export type { JsonValue } from "./json.js";
+export { type ErrorCaptureOptions, errorCapture } from "./middleware/error-capture.js";
+export {
+  type InputOutputLoggingOptions,
+  inputOutputLogging,
+} from "./middleware/input-output-logging.js";
+export {
+  type SnsErrorRepublishOptions,
+  snsErrorRepublish,
+} from "./middleware/sns-error-republish.js";
 export { defineJob } from "./registry/define.js";
 export { MAX_PAYLOAD_BYTES, validatePayload } from "./registry/payload.js";
 export { getJob, listJobs, requireJob } from "./registry/registry.js";

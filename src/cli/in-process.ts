@@ -17,7 +17,7 @@ import {
   type InvokeResult,
 } from "../invoke/invoker.js";
 import { createConsoleLogger, formatRunLine } from "../local/output.js";
-import type { Logger } from "../registry/logger.js";
+import type { Logger } from "../logger.js";
 import type { RunRecord, ScheduleStore } from "../store/types.js";
 
 /** Outcomes whose message comes back; the others are done with in this process. */

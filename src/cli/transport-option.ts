@@ -3,9 +3,9 @@
  * topic (SNS) and queue (SQS, for precise schedules), and optionally its errors topic.
  */
 import { type Command, Option } from "commander";
+import type { ErrorPublisher } from "../dispatch/errors-topic.js";
 import { createRoutingDispatcher } from "../dispatch/routing.js";
 import type { Dispatcher } from "../dispatch/types.js";
-import type { ErrorPublisher } from "../middleware/failure-event.js";
 import type { JobLogger } from "../registry/types.js";
 import { usageError } from "./usage.js";
 
@@ -104,7 +104,7 @@ export async function awsDispatcher(
 export async function errorReporter(command: Command, logger: JobLogger): Promise<ErrorPublisher> {
   const { errorsTopicArn } = command.opts<TransportOptionValues>();
   const { createLogErrorPublisher, createSnsErrorPublisher } = await import(
-    "../middleware/failure-event.js"
+    "../dispatch/errors-topic.js"
   );
   return errorsTopicArn
     ? createSnsErrorPublisher({ topicArn: errorsTopicArn, logger })

@@ -10,14 +10,14 @@
 import middy, { type MiddyfiedHandler } from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createSnsErrorPublisher } from "../dispatch/errors-topic.js";
 import { createSqsRetryScheduler } from "../dispatch/visibility.js";
 import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { createInvoker, type InvokerOptions } from "../invoke/invoker.js";
+import { createJsonLogger } from "../logger.js";
 import { errorCapture } from "../middleware/error-capture.js";
-import { createSnsErrorPublisher } from "../middleware/failure-event.js";
 import { inputOutputLogging } from "../middleware/input-output-logging.js";
 import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
-import { createJsonLogger } from "../registry/logger.js";
 
 /** Options of {@link createInvokeHandler}: the core's, plus logging. */
 export interface InvokeHandlerOptions extends InvokerOptions {

@@ -7,13 +7,13 @@
 import middy, { type MiddyfiedHandler } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { systemClock } from "../clock.js";
+import { createSnsErrorPublisher } from "../dispatch/errors-topic.js";
 import { createRoutingDispatcher } from "../dispatch/routing.js";
 import { createSnsDispatcher } from "../dispatch/sns.js";
 import { createSqsDispatcher } from "../dispatch/sqs.js";
 import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
+import { createJsonLogger } from "../logger.js";
 import { errorCapture } from "../middleware/error-capture.js";
-import { createSnsErrorPublisher } from "../middleware/failure-event.js";
-import { createJsonLogger } from "../registry/logger.js";
 import {
   runTick,
   type TickDependencies,

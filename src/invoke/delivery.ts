@@ -4,18 +4,18 @@
  * whether its message is done with.
  */
 import type { Clock } from "../clock.js";
-import type { Envelope } from "../dispatch/types.js";
-import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
-import { ConflictError, SchedulerError } from "../errors.js";
 import {
   type ErrorPublisher,
   FAILURE_EVENT_TYPE,
   type FailureEventType,
-} from "../middleware/failure-event.js";
-import { boundedRunError } from "../middleware/run-errors.js";
+} from "../dispatch/errors-topic.js";
+import type { Envelope } from "../dispatch/types.js";
+import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
+import { ConflictError, SchedulerError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import { MAX_TIMEOUT_SECONDS } from "../registry/define.js";
-import type { Logger } from "../registry/logger.js";
 import type { Job } from "../registry/types.js";
+import { boundedRunError } from "../run-errors.js";
 import {
   FINAL_RUN_STATUSES,
   RUN_STATUS,

@@ -6,12 +6,12 @@
 import type { Context, SQSEvent } from "aws-lambda";
 import { type Clock, systemClock } from "../clock.js";
 import { deliveryAttempt, envelopeFromSqsRecord, receiveCountOf } from "../dispatch/envelope.js";
+import { createLogErrorPublisher, type ErrorPublisher } from "../dispatch/errors-topic.js";
 import type { LocalDelivery } from "../dispatch/local.js";
 import type { Envelope } from "../dispatch/types.js";
 import type { RetryScheduler } from "../dispatch/visibility.js";
 import { ConfigurationError } from "../errors.js";
-import { createLogErrorPublisher, type ErrorPublisher } from "../middleware/failure-event.js";
-import { createJsonLogger, type Logger } from "../registry/logger.js";
+import { createJsonLogger, type Logger } from "../logger.js";
 import { getJob, listJobs } from "../registry/registry.js";
 import type { ScheduleStore } from "../store/types.js";
 import {

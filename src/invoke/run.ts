@@ -3,15 +3,16 @@
  * write, run the job within its time limit, record the outcome; and the small pure rules it
  * follows (retry delay, result bound).
  */
+
+import { FAILURE_EVENT_TYPE } from "../dispatch/errors-topic.js";
 import type { Envelope } from "../dispatch/types.js";
 import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
 import { DeadlinePassedError, UnknownJobError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import { FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
-import { boundedRunError, runContextOf, withRunContext } from "../middleware/run-errors.js";
 import { scheduleOf } from "../planning/occurrences.js";
 import { validatePayload } from "../registry/payload.js";
 import type { Job, JobContext, RetryPolicy } from "../registry/types.js";
+import { boundedRunError, runContextOf, withRunContext } from "../run-errors.js";
 import { deadlineOf } from "../scheduling/deadline.js";
 import {
   FINAL_RUN_STATUSES,

@@ -5,7 +5,7 @@
 
 import type { Envelope } from "../dispatch/types.js";
 import type { InvokeResult } from "../invoke/invoker.js";
-import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../registry/logger.js";
+import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../logger.js";
 
 /** Fields every run-scoped line carries; the run line already shows them. */
 const RUN_FIELDS = new Set(["runId", "scheduleId", "job", "attempt"]);

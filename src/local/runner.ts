@@ -5,14 +5,14 @@
  */
 import { type Clock, systemClock } from "../clock.js";
 import { deliveryAttempt } from "../dispatch/envelope.js";
+import { createLogErrorPublisher } from "../dispatch/errors-topic.js";
 import {
   createLocalDispatcher,
   type LocalDelivery,
   type LocalDispatcher,
 } from "../dispatch/local.js";
 import { createInvoker, isAcknowledged, type JobLookup } from "../invoke/invoker.js";
-import { createLogErrorPublisher } from "../middleware/failure-event.js";
-import type { LogLevel } from "../registry/logger.js";
+import type { LogLevel } from "../logger.js";
 import type { ScheduleStore } from "../store/types.js";
 import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
 import { redeliverInterrupted } from "./interrupted.js";

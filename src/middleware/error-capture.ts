@@ -4,11 +4,11 @@
  */
 import type { MiddlewareObj, Request } from "@middy/core";
 import { SchedulerError } from "../errors.js";
-import { createJsonLogger } from "../registry/logger.js";
+import { createJsonLogger } from "../logger.js";
 import type { JobLogger } from "../registry/types.js";
+import { normalizeError, type RunContext, withRunContext } from "../run-errors.js";
 import { checkOptionKeys, optionError } from "./options.js";
 import { eventRunContext, isSettledArray, recordRunContext, sqsRecordsOf } from "./records.js";
-import { normalizeError, type RunContext, withRunContext } from "./run-errors.js";
 
 /** Options of {@link errorCapture}. */
 export interface ErrorCaptureOptions {

@@ -7,7 +7,7 @@
 import type { MiddlewareObj, Request } from "@middy/core";
 import inputOutputLogger from "@middy/input-output-logger";
 import { envelopeFromSqsRecord, receiveCountOf } from "../dispatch/envelope.js";
-import { createJsonLogger } from "../registry/logger.js";
+import { createJsonLogger } from "../logger.js";
 import { checkOptionKeys, optionError } from "./options.js";
 import { sqsRecordsOf } from "./records.js";
 

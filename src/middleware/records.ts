@@ -7,7 +7,7 @@ import {
   envelopeFromSqsRecord,
   receiveCountOf,
 } from "../dispatch/envelope.js";
-import { type RunContext, runContextOf } from "./run-errors.js";
+import { type RunContext, runContextOf } from "../run-errors.js";
 
 /** The records of an SQS event, or undefined when `event` is not one. */
 export function sqsRecordsOf(event: unknown): readonly EnvelopeCarrier[] | undefined {

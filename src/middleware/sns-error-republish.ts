@@ -6,18 +6,18 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { MiddlewareObj, Request } from "@middy/core";
 import type { Clock } from "../clock.js";
 import { systemClock } from "../clock.js";
-import { JobFailedError } from "../errors.js";
-import { createJsonLogger } from "../registry/logger.js";
-import type { JobLogger } from "../registry/types.js";
 import {
   createSnsErrorPublisher,
   type ErrorPublisher,
   FAILURE_EVENT_TYPE,
   type FailureEvent,
-} from "./failure-event.js";
+} from "../dispatch/errors-topic.js";
+import { JobFailedError } from "../errors.js";
+import { createJsonLogger } from "../logger.js";
+import type { JobLogger } from "../registry/types.js";
+import { boundedRunError, normalizeError, type RunContext } from "../run-errors.js";
 import { checkOptionKeys, optionError } from "./options.js";
 import { recordRunContext, sqsRecordsOf } from "./records.js";
-import { boundedRunError, normalizeError, type RunContext } from "./run-errors.js";
 
 /** Options of {@link snsErrorRepublish}: a topic (and client), or a ready publisher. */
 export interface SnsErrorRepublishOptions {

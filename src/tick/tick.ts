@@ -5,9 +5,9 @@
  * share it.
  */
 import type { Clock } from "../clock.js";
+import { type ErrorPublisher, FAILURE_EVENT_TYPE } from "../dispatch/errors-topic.js";
 import type { Dispatcher } from "../dispatch/types.js";
 import { ConflictError } from "../errors.js";
-import { type ErrorPublisher, FAILURE_EVENT_TYPE } from "../middleware/failure-event.js";
 import {
   type DuePlan,
   PLAN_DEFAULTS,

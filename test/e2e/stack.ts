@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { type Clock, systemClock } from "../../src/clock.js";
+import { createSnsErrorPublisher, type FailureEvent } from "../../src/dispatch/errors-topic.js";
 import { createRoutingDispatcher } from "../../src/dispatch/routing.js";
 import { createSnsDispatcher } from "../../src/dispatch/sns.js";
 import { createSqsDispatcher } from "../../src/dispatch/sqs.js";
@@ -22,8 +23,7 @@ import type { Dispatcher } from "../../src/dispatch/types.js";
 import { createSqsRetryScheduler } from "../../src/dispatch/visibility.js";
 import { createInvokeHandler } from "../../src/handlers/invoke.js";
 import { createTickHandler } from "../../src/handlers/tick.js";
-import { createSnsErrorPublisher, type FailureEvent } from "../../src/middleware/failure-event.js";
-import { silentLogger } from "../../src/registry/logger.js";
+import { silentLogger } from "../../src/logger.js";
 import { createDynamoStore } from "../../src/store/dynamodb.js";
 import { createScheduleTable } from "../../src/store/dynamodb-table.js";
 import type { ScheduleStore } from "../../src/store/types.js";

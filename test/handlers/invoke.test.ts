@@ -11,13 +11,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSnsErrorPublisher, type FailureEvent } from "../../src/dispatch/errors-topic.js";
 import { createSqsDispatcher } from "../../src/dispatch/sqs.js";
 import type { Envelope } from "../../src/dispatch/types.js";
 import { createSqsRetryScheduler } from "../../src/dispatch/visibility.js";
 import { createInvokeHandler, handler } from "../../src/handlers/invoke.js";
-import { createSnsErrorPublisher, type FailureEvent } from "../../src/middleware/failure-event.js";
+import { silentLogger } from "../../src/logger.js";
 import { defineJob } from "../../src/registry/define.js";
-import { silentLogger } from "../../src/registry/logger.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { createDynamoStore } from "../../src/store/dynamodb.js";
 import { createScheduleTable } from "../../src/store/dynamodb-table.js";

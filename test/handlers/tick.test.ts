@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { manualClock } from "../../src/clock.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { createTickHandler, tickHandlerFromEnvironment } from "../../src/handlers/tick.js";
-import { silentLogger } from "../../src/registry/logger.js";
+import { silentLogger } from "../../src/logger.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { scheduleRecord } from "../planning/factories.js";
 import { lambdaContext } from "../support/events.js";

@@ -3,10 +3,10 @@
  * and a visibility recorder that keep what they are given, and an invoker over them.
  */
 import { manualClock } from "../../src/clock.js";
+import type { FailureEvent } from "../../src/dispatch/errors-topic.js";
 import type { Envelope } from "../../src/dispatch/types.js";
 import { createInvoker, type InvokerOptions } from "../../src/invoke/invoker.js";
-import type { FailureEvent } from "../../src/middleware/failure-event.js";
-import { silentLogger } from "../../src/registry/logger.js";
+import { silentLogger } from "../../src/logger.js";
 import type { Overlap } from "../../src/registry/types.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import {

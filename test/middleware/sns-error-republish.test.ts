@@ -2,13 +2,13 @@ import type { Message } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../../src/clock.js";
-import { JobFailedError } from "../../src/errors.js";
-import { errorCapture } from "../../src/middleware/error-capture.js";
 import {
   createLogErrorPublisher,
   createSnsErrorPublisher,
   type FailureEvent,
-} from "../../src/middleware/failure-event.js";
+} from "../../src/dispatch/errors-topic.js";
+import { JobFailedError } from "../../src/errors.js";
+import { errorCapture } from "../../src/middleware/error-capture.js";
 import { snsErrorRepublish } from "../../src/middleware/sns-error-republish.js";
 import {
   awsClients,

@@ -3,8 +3,9 @@
  * a publisher that records failure events, and a store wrapper that yields between calls so
  * concurrent ticks interleave as they would over a network.
  */
+
+import type { ErrorPublisher, FailureEvent } from "../../src/dispatch/errors-topic.js";
 import type { Dispatch, Dispatcher, DispatchResult } from "../../src/dispatch/types.js";
-import type { ErrorPublisher, FailureEvent } from "../../src/middleware/failure-event.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 
 /** A dispatcher that records every accepted dispatch. */

@@ -75,7 +75,7 @@ export function tickCommand(): Command {
           const summary = await runTick({ store, dispatcher, clock, reporter, logger });
           return { summary, runs: [] as RunRecord[], pending: false };
         }
-        const { createLogErrorPublisher } = await import("../../middleware/failure-event.js");
+        const { createLogErrorPublisher } = await import("../../dispatch/errors-topic.js");
         const reporter = createLogErrorPublisher(logger);
         if (registry === undefined) {
           const summary = await runTick(

@@ -4,7 +4,7 @@
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ConfigurationError } from "../errors.js";
-import { createJsonLogger } from "../registry/logger.js";
+import { createJsonLogger } from "../logger.js";
 import type { JobLogger } from "../registry/types.js";
 
 /** Kinds of failure event. */

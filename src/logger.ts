@@ -2,8 +2,8 @@
  * The structured logger jobs (and the library) write with: one JSON object per line, so that
  * CloudWatch Logs Insights and `jq` can filter by run, job or level.
  */
-import { type Clock, systemClock } from "../clock.js";
-import type { JobLogger } from "./types.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { JobLogger } from "./registry/types.js";
 
 /** Log levels, least to most severe. */
 export const LOG_LEVEL = { debug: "debug", info: "info", warn: "warn", error: "error" } as const;

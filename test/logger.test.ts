@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { manualClock } from "../../src/clock.js";
-import { createJsonLogger } from "../../src/registry/logger.js";
+import { manualClock } from "../src/clock.js";
+import { createJsonLogger } from "../src/logger.js";
 
 function capture(level?: "debug" | "info" | "warn" | "error") {
   const lines: Record<string, unknown>[] = [];

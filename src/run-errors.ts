@@ -2,9 +2,9 @@
  * Turning whatever was thrown into an `Error`, and bounding errors for storage and events.
  */
 
-import type { Envelope } from "../dispatch/types.js";
-import { JobFailedError } from "../errors.js";
-import type { RunError } from "../store/types.js";
+import type { Envelope } from "./dispatch/types.js";
+import { JobFailedError } from "./errors.js";
+import type { RunError } from "./store/types.js";
 
 /** A run error message is cut to this many UTF-8 bytes… */
 export const MAX_ERROR_MESSAGE_BYTES = 4 * 1024;
