@@ -12,14 +12,14 @@ import { createLocalDispatcher } from "../dist/lib/dispatch/local.js";
 import { defineJob } from "../dist/lib/index.js";
 import { createInvoker } from "../dist/lib/invoke/invoker.js";
 import { silentLogger } from "../dist/lib/logger.js";
+import { encodeSchedule } from "../dist/lib/store/dynamodb/codec.js";
 import {
   createDynamoStore,
   createScheduleTable,
   observeDynamoRequests,
-} from "../dist/lib/store/dynamodb.js";
-import { encodeSchedule } from "../dist/lib/store/dynamodb-codec.js";
+} from "../dist/lib/store/dynamodb/store.js";
 import { createMemoryStore } from "../dist/lib/store/memory.js";
-import { createSqliteStore } from "../dist/lib/store/sqlite.js";
+import { createSqliteStore } from "../dist/lib/store/sqlite/store.js";
 import { runTick } from "../dist/lib/tick/tick.js";
 import { startDynamoDbLocal } from "./support/dynamodb-local.mjs";
 

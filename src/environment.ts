@@ -3,7 +3,7 @@
  * deploy test checks that the two agree.
  */
 import { ConfigurationError } from "./errors.js";
-import { createDynamoStore } from "./store/dynamodb.js";
+import { createDynamoStore } from "./store/dynamodb/store.js";
 import type { ScheduleStore } from "./store/types.js";
 
 /** Names of the handlers' environment variables. */

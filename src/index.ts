@@ -38,7 +38,7 @@ export {
   createDynamoStore,
   createScheduleTable,
   type DynamoStoreOptions,
-} from "./store/dynamodb.js";
+} from "./store/dynamodb/store.js";
 export { createMemoryStore } from "./store/memory.js";
 // The SQLite store is not exported here: job modules import this file, and node:sqlite would
 // then load (with its warning) in every Lambda bundle. The CLI and local mode import it directly.

@@ -96,7 +96,7 @@ export async function openStore(
   options: { readonly mustExist?: boolean; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<ScheduleStore> {
   if (choice.backend === STORE_BACKEND.dynamodb) {
-    const { createDynamoStore } = await import("../store/dynamodb.js");
+    const { createDynamoStore } = await import("../store/dynamodb/store.js");
     return createDynamoStore({
       tableName: choice.table,
       dueShards: dueShardsOf(options.env ?? process.env),
@@ -107,7 +107,7 @@ export async function openStore(
       `no schedule database at ${choice.path}: add a schedule first, or point at yours with --db PATH (${STORE_ENV.db}), or at DynamoDB with --table NAME (${STORE_ENV.table})`,
     );
   }
-  const { createSqliteStore } = await import("../store/sqlite.js");
+  const { createSqliteStore } = await import("../store/sqlite/store.js");
   return createSqliteStore({ path: choice.path });
 }
 

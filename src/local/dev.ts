@@ -5,7 +5,7 @@
 
 import { registryJobs } from "../control/deps.js";
 import { previewRuns } from "../control/runs.js";
-import { createSqliteStore } from "../store/sqlite.js";
+import { createSqliteStore } from "../store/sqlite/store.js";
 import { loadJobs } from "./load-jobs.js";
 import { startLocalScheduler } from "./runner.js";
 import { seedSchedules } from "./seed.js";

@@ -8,6 +8,7 @@ import { rename } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { systemClock } from "../clock.js";
 import { ConfigurationError } from "../errors.js";
 import { listJobs } from "../registry/registry.js";
 import type { Job } from "../registry/types.js";
@@ -46,7 +47,7 @@ export async function loadJobs(path: string, options: LoadJobsOptions = {}): Pro
   const outfile = resolve(options.outDir ?? resolve(cwd, ".lambda-scheduler"), `jobs-${name}.mjs`);
   // Written under a name of its own, then renamed: two processes loading the same module at
   // once must never import a half-written bundle.
-  const partial = `${outfile}.${process.pid}-${Date.now()}.mjs`;
+  const partial = `${outfile}.${process.pid}-${systemClock.now().getTime()}.mjs`;
   try {
     await build({
       entryPoints: [entry],
@@ -68,6 +69,6 @@ export async function loadJobs(path: string, options: LoadJobsOptions = {}): Pro
   await rename(partial, outfile);
   // A query string makes a reload in the same process evaluate the new bundle; defineJob
   // treats a re-evaluated call site as a redefinition, not a clash.
-  await import(`${pathToFileURL(outfile).href}?v=${Date.now()}`);
+  await import(`${pathToFileURL(outfile).href}?v=${systemClock.now().getTime()}`);
   return listJobs();
 }

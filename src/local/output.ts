@@ -3,6 +3,7 @@
  * a terminal rather than for a log pipeline.
  */
 
+import { systemClock } from "../clock.js";
 import type { Envelope } from "../dispatch/types.js";
 import type { InvokeResult } from "../invoke/invoker.js";
 import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../logger.js";
@@ -23,7 +24,7 @@ export function createConsoleLogger(options: {
   readonly level?: LogLevel;
   readonly now?: () => Date;
 }): Logger {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? (() => systemClock.now());
   return levelledLogger(options.level ?? LOG_LEVEL.info, (level, message, base, fields) => {
     if (level === LOG_LEVEL.info && message.startsWith("delivery ")) return;
     const extra = Object.entries({ ...base, ...fields }).filter(([key]) => !RUN_FIELDS.has(key));

@@ -85,7 +85,7 @@ export function runsThatFit(record: ScheduleRecord): number {
  * - **Jitter**: `dueAt` = scheduled time + a stable 0..`jitterMs` from the run id.
  *
  * @example
- * const plan = planDue(record, parseSchedule(record.expression, record), Date.now());
+ * const plan = planDue(record, parseSchedule(record.expression, record), clock.now().getTime());
  * if (plan) await store.claim({ schedule: record, changes: plan.changes, runs: plan.runs });
  */
 export function planDue(

@@ -74,7 +74,7 @@ export function jsonPath(
  * @example
  * ```ts
  * checkPayloadJson({ volumeIds: ["vol-1"] }); // 24
- * checkPayloadJson({ at: new Date() }); // throws: $.at is a Date …
+ * checkPayloadJson({ at: new Date(0) }); // throws: $.at is a Date …
  * ```
  */
 export function checkPayloadJson(value: unknown): number {

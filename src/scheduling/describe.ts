@@ -5,7 +5,7 @@
 import { formatWallTimeShort } from "./calendar.js";
 import { describeCron } from "./cron/index.js";
 import { wallTimeOf } from "./local-time.js";
-import { describeRRule } from "./rrule-describe.js";
+import { describeRRule } from "./rrule/describe.js";
 import { assertNever, type LocalDateTime, type Schedule } from "./types.js";
 
 function describeLocal(value: LocalDateTime, timezone: string): string {

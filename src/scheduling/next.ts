@@ -9,7 +9,7 @@ import { nextCronRun } from "./cron/index.js";
 import { nextDeadlineRun } from "./deadline.js";
 import { parseSchedule } from "./parse.js";
 import { nextRateRun } from "./rate.js";
-import { nextRRuleRun } from "./rrule-next.js";
+import { nextRRuleRun } from "./rrule/next.js";
 import { assertNever, type Schedule } from "./types.js";
 import { loadZone } from "./zone.js";
 

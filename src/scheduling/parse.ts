@@ -8,7 +8,7 @@ import { parseAt } from "./at.js";
 import { parseAwsCron, parseUnixCron } from "./cron/index.js";
 import { parseDeadline } from "./deadline.js";
 import { parseRate } from "./rate.js";
-import { isRRuleText, parseRRule } from "./rrule.js";
+import { isRRuleText, parseRRule } from "./rrule/parse.js";
 import type { Schedule } from "./types.js";
 import { loadZone } from "./zone.js";
 

@@ -3,6 +3,7 @@
  * so `queryDue` and `listPendingRuns` cost O(log n + page) like the real stores. Records are
  * copied in and out, so callers can never change what is stored by mutating what they got.
  */
+import { type Clock, systemClock } from "../clock.js";
 import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { decodeCursor } from "./cursor.js";
@@ -88,11 +89,18 @@ function indexPage<K extends readonly [number, ...unknown[]], T>(
   return pageOf(keys.slice(0, limit).map(itemOf), keys.length > limit, () => keys[limit - 1]);
 }
 
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Stamps `updatedAt` when a write does not say when it happened. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
 /**
  * Creates an empty in-memory {@link ScheduleStore}. Nothing survives the process; see the
  * interface for the contract.
  */
-export function createMemoryStore(): ScheduleStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleStore {
+  const clock = options.clock ?? systemClock;
   const schedules = new Map<string, ScheduleRecord>();
   const due = new SortedIndex<DuePosition>(compareTuples);
   const runs = new Map<string, RunsOf>();
@@ -150,7 +158,7 @@ export function createMemoryStore(): ScheduleStore {
     async updateSchedule(id, changes, options = {}) {
       const current = schedules.get(id);
       if (current === undefined) throw new ScheduleNotFoundError(id);
-      return putSchedule(scheduleUpdate(current, changes, options));
+      return putSchedule(scheduleUpdate(current, changes, options, clock));
     },
 
     async deleteSchedule(id) {
@@ -194,7 +202,7 @@ export function createMemoryStore(): ScheduleStore {
       if (claim.runs.some((run) => findRun(run.scheduleId, run.scheduledAt) !== undefined)) {
         return { claimed: false, reason: CLAIM_REFUSAL.runExists };
       }
-      const schedule = putSchedule(claimedSchedule(claim, Date.now()));
+      const schedule = putSchedule(claimedSchedule(claim, clock.now().getTime()));
       for (const run of claim.runs) putRun(storedRun(run));
       return { claimed: true, schedule };
     },
@@ -217,7 +225,7 @@ export function createMemoryStore(): ScheduleStore {
         const status = run === undefined ? "does not exist" : `is ${run.status}`;
         throw runRefusedError(scheduleId, scheduledAt, condition, status);
       }
-      return putRun(updatedRun(run, changes, Date.now()));
+      return putRun(updatedRun(run, changes, clock.now().getTime()));
     },
 
     async listRuns(scheduleId, options = {}) {

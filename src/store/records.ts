@@ -3,6 +3,7 @@
  * drift apart: how changes merge, when a schedule is on the due index, when a run may change,
  * and the orders listings follow.
  */
+import type { Clock } from "../clock.js";
 import { ConflictError } from "../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
@@ -70,6 +71,7 @@ export function scheduleUpdate(
   current: ScheduleRecord,
   changes: ScheduleChanges,
   options: { readonly expectedVersion?: number; readonly now?: number },
+  clock: Clock,
 ): ScheduleRecord {
   const expected = options.expectedVersion;
   if (expected !== undefined && current.version !== expected) {
@@ -78,7 +80,11 @@ export function scheduleUpdate(
       { scheduleId: current.id },
     );
   }
-  return updatedSchedule(current, changes, options.now ?? changes.updatedAt ?? Date.now());
+  return updatedSchedule(
+    current,
+    changes,
+    options.now ?? changes.updatedAt ?? clock.now().getTime(),
+  );
 }
 
 /** The schedule a claim writes; see {@link Claim} for why `nextRunAt`/`dueAt` default to absent. */

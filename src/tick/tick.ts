@@ -103,7 +103,7 @@ function emptySummary(): TickSummary {
  *
  * @example
  * const summary = await runTick({ store, dispatcher, clock: systemClock }, {
- *   deadline: Date.now() + context.getRemainingTimeInMillis() - 5_000,
+ *   deadline: systemClock.now().getTime() + context.getRemainingTimeInMillis() - 5_000,
  * });
  */
 export async function runTick(

@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Envelope } from "../../src/dispatch/types.js";
-import { createScheduleTable } from "../../src/store/dynamodb.js";
+import { createScheduleTable } from "../../src/store/dynamodb/store.js";
 import { createTopicWithQueue } from "../dispatch/aws-queues.js";
 import { awsClientConfig, awsEnvironment, uniqueName } from "../support/aws.js";
 

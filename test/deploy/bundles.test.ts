@@ -7,7 +7,7 @@ import { ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
-import { createDynamoStore } from "../../src/store/dynamodb.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import { RUN_STATUS, type ScheduleStore } from "../../src/store/types.js";
 import { subscribeNewQueue } from "../dispatch/aws-queues.js";
 import { awsEndpoint } from "../support/aws.js";

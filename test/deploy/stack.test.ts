@@ -19,7 +19,7 @@ import { ListEventSourceMappingsCommand } from "@aws-sdk/client-lambda";
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
 import { ENV } from "../../src/environment.js";
-import { SCHEDULE_TABLE_SCHEMA } from "../../src/store/dynamodb-table.js";
+import { SCHEDULE_TABLE_SCHEMA } from "../../src/store/dynamodb/table.js";
 import { awsClientConfig } from "../support/aws.js";
 import { type RoleStatement, resourceOf, roleStatementsOf, useDeployedStack } from "./stack.js";
 

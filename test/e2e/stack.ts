@@ -24,8 +24,8 @@ import { createSqsRetryScheduler } from "../../src/dispatch/visibility.js";
 import { createInvokeHandler } from "../../src/handlers/invoke.js";
 import { createTickHandler } from "../../src/handlers/tick.js";
 import { silentLogger } from "../../src/logger.js";
-import { createDynamoStore } from "../../src/store/dynamodb.js";
-import { createScheduleTable } from "../../src/store/dynamodb-table.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
+import { createScheduleTable } from "../../src/store/dynamodb/table.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import type { TickOptions, TickSummary } from "../../src/tick/tick.js";
 import {

@@ -19,8 +19,8 @@ import { createInvokeHandler, handler } from "../../src/handlers/invoke.js";
 import { silentLogger } from "../../src/logger.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
-import { createDynamoStore } from "../../src/store/dynamodb.js";
-import { createScheduleTable } from "../../src/store/dynamodb-table.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
+import { createScheduleTable } from "../../src/store/dynamodb/table.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runDev } from "../../src/local/index.js";
-import { createSqliteStore } from "../../src/store/sqlite.js";
+import { createSqliteStore } from "../../src/store/sqlite/store.js";
 
 async function until(condition: () => boolean, ms = 4_000): Promise<void> {
   const deadline = Date.now() + ms;

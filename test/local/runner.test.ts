@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSchedule, registryJobs, runNow } from "../../src/control/index.js";
 import { type LocalScheduler, startLocalScheduler } from "../../src/local/index.js";
 import { defineJob } from "../../src/registry/define.js";
-import { createSqliteStore } from "../../src/store/sqlite.js";
+import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 
 const calls: { name: unknown; runId: string }[] = [];

@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/errors.js";
-import { createDynamoStore } from "../../src/store/dynamodb.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { aRun, aSchedule, stored, T0 } from "./fixtures.js";
 

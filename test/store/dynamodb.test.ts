@@ -17,14 +17,14 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { StoreError } from "../../src/errors.js";
+import { shardOf } from "../../src/store/dynamodb/codec.js";
 import {
   createDynamoStore,
   createScheduleTable,
   type DynamoRequest,
   observeDynamoRequests,
   SCHEDULE_TABLE_SCHEMA,
-} from "../../src/store/dynamodb.js";
-import { shardOf } from "../../src/store/dynamodb-codec.js";
+} from "../../src/store/dynamodb/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { awsClientConfig, uniqueName } from "../support/aws.js";
 import { describeStoreContract } from "./contract.js";

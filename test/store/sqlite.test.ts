@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/errors.js";
-import { createSqliteStore } from "../../src/store/sqlite.js";
-import { migrate, SCHEMA_VERSION, SQL } from "../../src/store/sqlite-schema.js";
+import { migrate, SCHEMA_VERSION, SQL } from "../../src/store/sqlite/schema.js";
+import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import { describeStoreContract } from "./contract.js";
 import { aRun, aSchedule, T0 } from "./fixtures.js";
 

@@ -10,19 +10,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, StoreError } from "../errors.js";
-import {
-  decodeRun,
-  encodeField,
-  encodeRun,
-  type Item,
-  type Key,
-  pendingShardOf,
-  runKey,
-  runSortKey,
-} from "./dynamodb-codec.js";
-import { type DynamoContext, request } from "./dynamodb-context.js";
-import { SCHEDULE_TABLE } from "./dynamodb-table.js";
+import { ConflictError, StoreError } from "../../errors.js";
 import {
   PAGE_SIZE,
   pageOf,
@@ -32,9 +20,21 @@ import {
   runRefusedError,
   runsBefore,
   storedRun,
-} from "./records.js";
-import type { ListRunsOptions, Page, RunChanges, RunRecord } from "./types.js";
-import { RUN_STATUS } from "./types.js";
+} from "../records.js";
+import type { ListRunsOptions, Page, RunChanges, RunRecord } from "../types.js";
+import { RUN_STATUS } from "../types.js";
+import {
+  decodeRun,
+  encodeField,
+  encodeRun,
+  type Item,
+  type Key,
+  pendingShardOf,
+  runKey,
+  runSortKey,
+} from "./codec.js";
+import { type DynamoContext, request } from "./context.js";
+import { SCHEDULE_TABLE } from "./table.js";
 
 const FIXED: ReadonlySet<string> = new Set([
   "runId",
@@ -117,7 +117,9 @@ export async function updateRun(
   condition: RunCondition,
 ): Promise<RunRecord> {
   const names: Record<string, string> = { "#updatedAt": "updatedAt" };
-  const values: Record<string, unknown> = { ":updatedAt": changes.updatedAt ?? Date.now() };
+  const values: Record<string, unknown> = {
+    ":updatedAt": changes.updatedAt ?? context.clock.now().getTime(),
+  };
   const refused = (status: string, cause?: unknown) =>
     runRefusedError(
       scheduleId,

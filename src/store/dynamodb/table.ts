@@ -11,7 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { StoreError } from "../errors.js";
+import { StoreError } from "../../errors.js";
 
 /**
  * The layout of the schedule table.

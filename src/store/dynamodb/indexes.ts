@@ -1,20 +1,20 @@
 /**
  * The tick's reads: due schedules and PENDING runs, each from its sparse sharded index, merged
- * in index order (see dynamodb-shards.ts). Queries only: neither ever scans the table.
+ * in index order (see shards.ts). Queries only: neither ever scans the table.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { decodeRun, decodeSchedule, type Item, type Key } from "./dynamodb-codec.js";
-import { type DynamoContext, request } from "./dynamodb-context.js";
-import { queryShards } from "./dynamodb-shards.js";
-import { SCHEDULE_TABLE } from "./dynamodb-table.js";
-import { PAGE_SIZE, pageSize } from "./records.js";
+import { PAGE_SIZE, pageSize } from "../records.js";
 import type {
   ListPendingRunsOptions,
   Page,
   QueryDueOptions,
   RunRecord,
   ScheduleRecord,
-} from "./types.js";
+} from "../types.js";
+import { decodeRun, decodeSchedule, type Item, type Key } from "./codec.js";
+import { type DynamoContext, request } from "./context.js";
+import { queryShards } from "./shards.js";
+import { SCHEDULE_TABLE } from "./table.js";
 
 type Index = (typeof SCHEDULE_TABLE.indexes)[keyof typeof SCHEDULE_TABLE.indexes];
 

@@ -4,10 +4,10 @@
  * text, so numbers, depth and empty values round-trip exactly whatever DynamoDB's own limits.
  */
 
-import { SCHEDULE_TABLE } from "./dynamodb-table.js";
-import { isDue, withoutUndefined } from "./records.js";
-import type { RunError, RunRecord, ScheduleRecord } from "./types.js";
-import { RUN_STATUS, runIdOf } from "./types.js";
+import { isDue, withoutUndefined } from "../records.js";
+import type { RunError, RunRecord, ScheduleRecord } from "../types.js";
+import { RUN_STATUS, runIdOf } from "../types.js";
+import { SCHEDULE_TABLE } from "./table.js";
 
 /** A DynamoDB item as the document client reads and writes it. */
 export type Item = Record<string, unknown>;

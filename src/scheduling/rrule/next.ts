@@ -10,18 +10,18 @@
  * least UTC offset around `after`) and, when its first hit is a shifted time, also looks at
  * the wall times that real time reaches before it.
  */
-import { DAY, MINUTE, SECOND } from "./calendar.js";
-import { wallTimeOf } from "./local-time.js";
-import { type CompiledRule, compileRule, wallOccurrences } from "./recurrence.js";
-import { exdateDayNumber } from "./rrule.js";
-import type { RRuleSchedule } from "./types.js";
+import { DAY, MINUTE, SECOND } from "../calendar.js";
+import { wallTimeOf } from "../local-time.js";
+import type { RRuleSchedule } from "../types.js";
 import {
   instantOfResolution,
   loadZone,
   resolveWallTime,
   type TimeZone,
   toWallTime,
-} from "./zone.js";
+} from "../zone.js";
+import { exdateDayNumber } from "./parse.js";
+import { type CompiledRule, compileRule, wallOccurrences } from "./recurrence.js";
 
 /** A schedule ready to evaluate for one DTSTART. */
 interface Evaluation {

@@ -1,10 +1,11 @@
 /**
  * The embedded store on `node:sqlite`: one file (or memory), WAL, the schema in
- * sqlite-schema.ts. Every write that must be atomic runs in a `BEGIN IMMEDIATE` transaction, so
+ * schema.ts. Every write that must be atomic runs in a `BEGIN IMMEDIATE` transaction, so
  * two processes on one file (the local runner and the CLI) serialise their writes.
  */
-import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../errors.js";
-import { decodeCursor } from "./cursor.js";
+import { type Clock, systemClock } from "../../clock.js";
+import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../../errors.js";
+import { decodeCursor } from "../cursor.js";
 import {
   claimedSchedule,
   isDuePosition,
@@ -23,18 +24,11 @@ import {
   scheduleUpdate,
   storedRun,
   updatedRun,
-} from "./records.js";
-import { guard, openDatabase } from "./sqlite-connection.js";
-import {
-  decodeRun,
-  decodeSchedule,
-  encodeRun,
-  encodeSchedule,
-  listQuery,
-  SQL,
-} from "./sqlite-schema.js";
-import type { RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
-import { CLAIM_REFUSAL } from "./types.js";
+} from "../records.js";
+import type { RunRecord, ScheduleRecord, ScheduleStore } from "../types.js";
+import { CLAIM_REFUSAL } from "../types.js";
+import { guard, openDatabase } from "./connection.js";
+import { decodeRun, decodeSchedule, encodeRun, encodeSchedule, listQuery, SQL } from "./schema.js";
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -42,6 +36,8 @@ export interface SqliteStoreOptions {
   readonly path?: string;
   /** How long a write waits for another process's transaction, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /** Stamps `updatedAt` when a write does not say when it happened. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Later than any instant a `Date` can hold: the upper bound of an unbounded history read. */
@@ -57,6 +53,7 @@ const END_OF_TIME = 8.64e15 + 1;
  */
 export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleStore {
   const path = options.path ?? ":memory:";
+  const clock = options.clock ?? systemClock;
   const { db, run, rows, immediate } = openDatabase(path, options.busyTimeoutMs ?? 5_000);
 
   function readSchedule(id: string): ScheduleRecord | undefined {
@@ -91,7 +88,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
         immediate(() => {
           const current = readSchedule(id);
           if (current === undefined) throw new ScheduleNotFoundError(id);
-          const next = scheduleUpdate(current, changes, options);
+          const next = scheduleUpdate(current, changes, options, clock);
           writeSchedule(next, current.version);
           return next;
         }),
@@ -153,7 +150,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
           ) {
             return { claimed: false, reason: CLAIM_REFUSAL.runExists } as const;
           }
-          const next = claimedSchedule(claim, Date.now());
+          const next = claimedSchedule(claim, clock.now().getTime());
           writeSchedule(next, claim.schedule.version);
           for (const each of claim.runs) {
             if (run("insertRun", ...encodeRun(storedRun(each))).changes === 0) {
@@ -189,7 +186,7 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
             const status = current === undefined ? "does not exist" : `is ${current.status}`;
             throw runRefusedError(scheduleId, scheduledAt, condition, status);
           }
-          const next = updatedRun(current, changes, Date.now());
+          const next = updatedRun(current, changes, clock.now().getTime());
           run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
           return next;
         }),

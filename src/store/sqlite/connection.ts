@@ -10,8 +10,9 @@ import {
   type SQLOutputValue,
   type StatementSync,
 } from "node:sqlite";
-import { SchedulerError, StoreError } from "../errors.js";
-import { migrate, SQL, type StatementName } from "./sqlite-schema.js";
+import { systemClock } from "../../clock.js";
+import { SchedulerError, StoreError } from "../../errors.js";
+import { migrate, SQL, type StatementName } from "./schema.js";
 
 export interface Connection {
   readonly db: DatabaseSync;
@@ -69,16 +70,19 @@ export function openDatabase(path: string, busyTimeoutMs: number): Connection {
   };
 }
 
-/** Runs `body` again while SQLite says the database is locked, for up to `timeoutMs`. */
+/**
+ * Runs `body` again while SQLite says the database is locked, for up to `timeoutMs`. The wait is
+ * real time, not the store's clock: a manual clock would never reach the deadline.
+ */
 function whileLocked(timeoutMs: number, body: () => void): void {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = systemClock.now().getTime() + timeoutMs;
   for (;;) {
     try {
       body();
       return;
     } catch (error) {
       const locked = error instanceof Error && /database is locked/.test(error.message);
-      if (!locked || Date.now() >= deadline) throw error;
+      if (!locked || systemClock.now().getTime() >= deadline) throw error;
       // This store is synchronous (node:sqlite), so it waits synchronously too.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }

@@ -3,10 +3,10 @@
  * mapping between records and rows. JSON values are kept as text, so they round-trip exactly.
  */
 import type { DatabaseSync, SQLInputValue, SQLOutputValue } from "node:sqlite";
-import { StoreError } from "../errors.js";
-import type { ListPosition } from "./records.js";
-import type { RunRecord, ScheduleRecord } from "./types.js";
-import { runIdOf } from "./types.js";
+import { StoreError } from "../../errors.js";
+import type { ListPosition } from "../records.js";
+import type { RunRecord, ScheduleRecord } from "../types.js";
+import { runIdOf } from "../types.js";
 
 /**
  * Schema migrations; migration `i` takes the database from version `i` to `i + 1`. Never edit one

@@ -11,24 +11,25 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ScheduleExistsError, ScheduleNotFoundError } from "../errors.js";
-import { decodeSchedule, encodeRun, encodeSchedule, scheduleKey } from "./dynamodb-codec.js";
-import { type DynamoContext, request } from "./dynamodb-context.js";
-import { claimRefusalOf, storeErrorOf } from "./dynamodb-errors.js";
-import { listPendingRuns, queryDue } from "./dynamodb-indexes.js";
-import { listSchedules } from "./dynamodb-listing.js";
-import { createRun, deleteRunsOf, getRun, listRuns, updateRun } from "./dynamodb-runs.js";
-import { claimedSchedule, newSchedule, scheduleUpdate, storedRun } from "./records.js";
-import type { ScheduleRecord, ScheduleStore } from "./types.js";
+import { type Clock, systemClock } from "../../clock.js";
+import { ConflictError, ScheduleExistsError, ScheduleNotFoundError } from "../../errors.js";
+import { claimedSchedule, newSchedule, scheduleUpdate, storedRun } from "../records.js";
+import type { ScheduleRecord, ScheduleStore } from "../types.js";
+import { decodeSchedule, encodeRun, encodeSchedule, scheduleKey } from "./codec.js";
+import { type DynamoContext, request } from "./context.js";
+import { claimRefusalOf, storeErrorOf } from "./errors.js";
+import { listPendingRuns, queryDue } from "./indexes.js";
+import { listSchedules } from "./listing.js";
+import { createRun, deleteRunsOf, getRun, listRuns, updateRun } from "./runs.js";
 
-export { type DynamoRequest, observeDynamoRequests } from "./dynamodb-requests.js";
+export { type DynamoRequest, observeDynamoRequests } from "./requests.js";
 export {
   type CreateScheduleTableOptions,
   createScheduleTable,
   SCHEDULE_TABLE,
   SCHEDULE_TABLE_SCHEMA,
   scheduleTableInput,
-} from "./dynamodb-table.js";
+} from "./table.js";
 
 /** Options of {@link createDynamoStore}. */
 export interface DynamoStoreOptions {
@@ -45,6 +46,8 @@ export interface DynamoStoreOptions {
   readonly dueShards?: number;
   /** Ask DynamoDB to return consumed capacity on every request (for benchmarks). Default off. */
   readonly returnConsumedCapacity?: ReturnConsumedCapacity;
+  /** Stamps `updatedAt` when a write does not say when it happened. Default: the system clock. */
+  readonly clock?: Clock;
 }
 
 /** How often `updateSchedule` without `expectedVersion` re-reads after losing a race. */
@@ -79,6 +82,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
     }),
     tableName: options.tableName,
     shards: Math.max(1, Math.floor(options.dueShards ?? 4)),
+    clock: options.clock ?? systemClock,
     capacity:
       options.returnConsumedCapacity === undefined
         ? {}
@@ -150,7 +154,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
       for (let attempt = 1; ; attempt += 1) {
         const current = await getSchedule(id);
         if (current === undefined) throw new ScheduleNotFoundError(id);
-        const next = scheduleUpdate(current, changes, updateOptions);
+        const next = scheduleUpdate(current, changes, updateOptions, context.clock);
         try {
           await writeSchedule(next, current.version, "updateSchedule");
           return next;
@@ -185,7 +189,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
     queryDue: (dueOptions) => queryDue(context, dueOptions),
 
     async claim(claim) {
-      const next = claimedSchedule(claim, Date.now());
+      const next = claimedSchedule(claim, context.clock.now().getTime());
       try {
         // Item 0 is the schedule: claimRefusalOf reads the cancellation reasons by position.
         await context.doc.send(

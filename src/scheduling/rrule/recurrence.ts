@@ -1,7 +1,7 @@
 /**
  * RFC 5545 recurrence expansion on *wall times* (see zone.ts): which local date-times a rule
  * produces, with no time zone involved. Mapping them to instants, with the daylight-saving
- * rules, is rrule-next.ts's job.
+ * rules, is next.ts's job.
  *
  * The rule is walked period by period (a year, month, week, day, hour, minute or second, every
  * INTERVAL-th one from DTSTART's). Within a period the candidate days are the period's days
@@ -11,7 +11,7 @@
  * index arithmetic because days × times is already sorted. Without COUNT the walk starts at the
  * period of the time asked about, so a rule that began years ago costs no more than a new one.
  */
-import { civilDate, DAY, floorTo, HOUR, MINUTE, SECOND } from "./calendar.js";
+import { civilDate, DAY, floorTo, HOUR, MINUTE, SECOND } from "../calendar.js";
 import type { CompiledRule } from "./recurrence-compile.js";
 import {
   dayMatches,

@@ -4,8 +4,8 @@
  * YEARLY or MONTHLY rule without day parts, the weekday for WEEKLY, and every time part finer
  * than FREQ.
  */
-import { civilDate, DAY, HOUR, MINUTE, SECOND, weekdayOf } from "./calendar.js";
-import { type RecurrenceRule, RRULE_WEEKDAYS, type RRuleFrequency } from "./types.js";
+import { civilDate, DAY, HOUR, MINUTE, SECOND, weekdayOf } from "../calendar.js";
+import { type RecurrenceRule, RRULE_WEEKDAYS, type RRuleFrequency } from "../types.js";
 
 /** A rule ready to expand: filters as lookup tables, DTSTART's defaults filled in. */
 export interface CompiledRule {

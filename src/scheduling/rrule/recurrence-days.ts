@@ -3,7 +3,7 @@
  * BYYEARDAY, BYMONTHDAY and BYDAY (numbered entries counted within the month, or the year for
  * a YEARLY rule without BYMONTH), and where periods and ISO-style weeks begin.
  */
-import { civilDate, dayNumber, daysInMonth, daysInYear, weekdayOf } from "./calendar.js";
+import { civilDate, dayNumber, daysInMonth, daysInYear, weekdayOf } from "../calendar.js";
 import type { CompiledRule } from "./recurrence-compile.js";
 
 /** Whether position `pos` of `length` (1-based) is the nth, counting from the end when n < 0. */

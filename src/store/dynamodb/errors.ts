@@ -3,9 +3,9 @@
  * cancelled claim a refusal, everything else a {@link StoreError} that says what to do, each
  * with the SDK's error as `cause`.
  */
-import { ConflictError, SchedulerError, StoreError } from "../errors.js";
-import type { ClaimRefusal } from "./types.js";
-import { CLAIM_REFUSAL } from "./types.js";
+import { ConflictError, SchedulerError, StoreError } from "../../errors.js";
+import type { ClaimRefusal } from "../types.js";
+import { CLAIM_REFUSAL } from "../types.js";
 
 /** What the store was doing, for messages. */
 export interface Operation {

@@ -1,15 +1,18 @@
 /**
  * What the DynamoDB store's modules share: the document client, the table, the shard count,
- * and one way to send a request that translates its errors.
+ * the clock, and one way to send a request that translates its errors.
  */
 import type { ReturnConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type Operation, storeErrorOf } from "./dynamodb-errors.js";
+import type { Clock } from "../../clock.js";
+import { type Operation, storeErrorOf } from "./errors.js";
 
 export interface DynamoContext {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly shards: number;
+  /** Stamps `updatedAt` when a write does not say when it happened. */
+  readonly clock: Clock;
   /** Spread into every request: `ReturnConsumedCapacity` when asked for, else nothing. */
   readonly capacity: { readonly ReturnConsumedCapacity?: ReturnConsumedCapacity };
 }

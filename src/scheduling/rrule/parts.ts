@@ -3,8 +3,8 @@
  * ranges and its "MUST NOT" combinations, and normalised (lists sorted and deduplicated) into
  * a {@link RecurrenceRule}. Every refusal names the part and the allowed form.
  */
-import { InvalidScheduleError } from "../errors.js";
-import { dateTimeFieldError } from "./calendar.js";
+import { InvalidScheduleError } from "../../errors.js";
+import { dateTimeFieldError } from "../calendar.js";
 import {
   type RecurrenceRule,
   RRULE_FREQUENCIES,
@@ -12,7 +12,7 @@ import {
   type RRuleByDay,
   type RRuleFrequency,
   type RRuleWeekday,
-} from "./types.js";
+} from "../types.js";
 
 /** Every rule part RFC 5545 defines, in the RFC's order. */
 export const RRULE_PARTS = [

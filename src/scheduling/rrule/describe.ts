@@ -8,14 +8,14 @@ import {
   formatWallTimeShort,
   MONTH_NAMES_EN,
   WEEKDAY_NAMES_EN,
-} from "./calendar.js";
-import { wallTimeOf } from "./local-time.js";
+} from "../calendar.js";
+import { wallTimeOf } from "../local-time.js";
 import {
   type RecurrenceRule,
   RRULE_WEEKDAYS,
   type RRuleByDay,
   type RRuleSchedule,
-} from "./types.js";
+} from "../types.js";
 
 const UNITS = {
   YEARLY: ["yearly", "year"],

@@ -4,11 +4,11 @@
  * else the caller's `timezone` option. A bare `FREQ=…` line is read as the RRULE, and a text
  * without DTSTART starts at the evaluation's `start`.
  */
-import { InvalidScheduleError } from "../errors.js";
-import { DAY, dateTimeFieldError, formatWallTime, wallTime } from "./calendar.js";
-import { parseRecurrenceRule } from "./rrule-parts.js";
-import type { RecurrenceRule, RRuleSchedule } from "./types.js";
-import { loadZone, wallTimeToInstant } from "./zone.js";
+import { InvalidScheduleError } from "../../errors.js";
+import { DAY, dateTimeFieldError, formatWallTime, wallTime } from "../calendar.js";
+import type { RecurrenceRule, RRuleSchedule } from "../types.js";
+import { loadZone, wallTimeToInstant } from "../zone.js";
+import { parseRecurrenceRule } from "./parts.js";
 
 const PROPERTIES = ["DTSTART", "RRULE", "RDATE", "EXDATE"] as const;
 const EXAMPLE = "DTSTART;TZID=Europe/Berlin:20260105T090000 + RRULE:FREQ=WEEKLY;BYDAY=MO,WE";

@@ -4,19 +4,19 @@
  * `due` index for ENABLED schedules, otherwise a Scan of the whole table.
  */
 import { QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { decodeCursor } from "./cursor.js";
-import { decodeSchedule, type Item, type Key } from "./dynamodb-codec.js";
-import { type DynamoContext, request } from "./dynamodb-context.js";
-import { SCHEDULE_TABLE } from "./dynamodb-table.js";
+import { decodeCursor } from "../cursor.js";
 import {
   isListPosition,
   matchesScheduleFilter,
   PAGE_SIZE,
   pageOfSchedules,
   pageSize,
-} from "./records.js";
-import type { ListSchedulesOptions, Page, ScheduleRecord } from "./types.js";
-import { SCHEDULE_STATE } from "./types.js";
+} from "../records.js";
+import type { ListSchedulesOptions, Page, ScheduleRecord } from "../types.js";
+import { SCHEDULE_STATE } from "../types.js";
+import { decodeSchedule, type Item, type Key } from "./codec.js";
+import { type DynamoContext, request } from "./context.js";
+import { SCHEDULE_TABLE } from "./table.js";
 
 export async function listSchedules(
   context: DynamoContext,

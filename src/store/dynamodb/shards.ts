@@ -3,8 +3,8 @@
  * page is their merge. Each shard is read lazily, only as far as the page needs, so the items
  * read stay within about N of the items returned, and the cursor keeps one position per shard.
  */
-import { decodeCursor, encodeCursor } from "./cursor.js";
-import type { Item, Key } from "./dynamodb-codec.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import type { Item, Key } from "./codec.js";
 
 /** One shard's position in a cursor: 0 = exhausted, null = from the start, else resume after. */
 type Position = 0 | null | Key;
