@@ -22,13 +22,14 @@ export {
 } from "./middleware/sns-error-republish.js";
 export { defineJob } from "./registry/define.js";
 export { MAX_PAYLOAD_BYTES, validatePayload } from "./registry/payload.js";
-export { getJob, listJobs, requireJob } from "./registry/registry.js";
+export { getJob, listJobs, registryJobs, requireJob } from "./registry/registry.js";
 export type {
   Job,
   JobContext,
   JobDefinition,
   JobHandler,
   JobLogger,
+  JobLookup,
   Overlap,
   RetryPolicy,
 } from "./registry/types.js";

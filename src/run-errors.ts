@@ -7,9 +7,9 @@ import { JobFailedError } from "./errors.js";
 import type { RunError } from "./store/types.js";
 
 /** A run error message is cut to this many UTF-8 bytes… */
-export const MAX_ERROR_MESSAGE_BYTES = 4 * 1024;
+const MAX_ERROR_MESSAGE_BYTES = 4 * 1024;
 /** …and its stack to this many. */
-export const MAX_ERROR_STACK_BYTES = 8 * 1024;
+const MAX_ERROR_STACK_BYTES = 8 * 1024;
 
 /** The run an error belongs to. */
 export interface RunContext {
@@ -71,7 +71,7 @@ export function boundedRunError(thrown: unknown): RunError {
 }
 
 /** `text` cut to at most `maxBytes` UTF-8 bytes, never inside a character, marked with "…". */
-export function truncateUtf8(text: string, maxBytes: number): string {
+function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, "utf8") <= maxBytes) return text;
   const marker = "…";
   const budget = maxBytes - Buffer.byteLength(marker, "utf8");

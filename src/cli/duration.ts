@@ -5,7 +5,7 @@
 import { InvalidScheduleError } from "../errors.js";
 
 /** Milliseconds per unit a duration may use. */
-export const DURATION_UNITS = {
+const DURATION_UNITS = {
   ms: 1,
   s: 1_000,
   m: 60_000,

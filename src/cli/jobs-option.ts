@@ -3,11 +3,11 @@
  * against them (job exists, payload fits its schema) and, on the embedded store, run here.
  */
 import { type Command, Option } from "commander";
-import { registryJobs } from "../control/deps.js";
-import type { JobSource } from "../control/input.js";
+import { registryJobs } from "../registry/registry.js";
+import type { JobLookup } from "../registry/types.js";
 
 /** The environment variable that names the jobs module, as for the build. */
-export const JOBS_ENV = "LAMBDA_SCHEDULER_JOBS";
+const JOBS_ENV = "LAMBDA_SCHEDULER_JOBS";
 
 /** Parsed value of the `--jobs` option. */
 export interface JobsOptionValues {
@@ -20,10 +20,10 @@ export function addJobsOption(command: Command, description: string): Command {
 }
 
 /**
- * Loads the `--jobs` module when given and returns the registry to check schedules against;
+ * Loads the `--jobs` module when given and returns the jobs to check schedules against;
  * `undefined` when no module was given (any job name is then accepted).
  */
-export async function loadJobsOption(command: Command): Promise<JobSource | undefined> {
+export async function loadJobsOption(command: Command): Promise<JobLookup | undefined> {
   const { jobs } = command.opts<JobsOptionValues>();
   if (jobs === undefined || jobs === "") return undefined;
   // Loaded on use: it brings esbuild, which most commands never need.

@@ -12,7 +12,7 @@ import { InvalidScheduleError } from "../errors.js";
 import { SCHEDULE_STATE, type ScheduleRecord, type ScheduleState } from "../store/types.js";
 
 /** The fields a line may have; anything else is refused (a typo would otherwise be ignored). */
-export const LINE_FIELDS = [
+const LINE_FIELDS = [
   "id",
   "job",
   "expression",

@@ -28,7 +28,7 @@ import { colorEnabled, type OutputStreams } from "./output.js";
 import { EXIT_CODE, type ExitCode } from "./usage.js";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly (() => Command)[] = [
+const COMMANDS: readonly (() => Command)[] = [
   nextCommand,
   validateCommand,
   addCommand,
@@ -77,7 +77,7 @@ function configure(command: Command, streams: OutputStreams): void {
  * @example
  * await createProgram().parseAsync(["node", "lambda-scheduler", "next", "rate(5 minutes)"]);
  */
-export function createProgram(
+function createProgram(
   streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Command {
   const program = new Command("lambda-scheduler")

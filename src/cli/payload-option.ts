@@ -68,7 +68,7 @@ async function readPayloadFile(path: string): Promise<string> {
 }
 
 /** Parses JSON text, refusing with what is wrong and how to quote it. */
-export function parsePayload(text: string, source: string): unknown {
+function parsePayload(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

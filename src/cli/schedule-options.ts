@@ -32,7 +32,7 @@ interface ScheduleOptionValues {
 }
 
 /** The option that sets each field of a schedule, for error messages. */
-export const FIELD_FLAGS: Readonly<Record<string, string>> = {
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
   id: "--id",
   job: "--job",
   expression: "--schedule",

@@ -57,7 +57,7 @@ export function addStoreOptions(command: Command): Command {
  * by flag or environment means DynamoDB, unless `--db` was given as a flag; `--table` and `--db`
  * together are a usage error.
  */
-export function chooseStore(command: Command): StoreChoice {
+function chooseStore(command: Command): StoreChoice {
   const { table, db } = command.opts<StoreOptionValues>();
   const tableFlag = command.getOptionValueSource("table") === "cli";
   const dbFlag = command.getOptionValueSource("db") === "cli";
@@ -91,7 +91,7 @@ function dueShardsOf(env: NodeJS.ProcessEnv): number {
  * than a new empty store: reading commands say so instead of creating files. Each adapter is
  * loaded only when chosen: the AWS SDK alone takes a noticeable part of a command's start.
  */
-export async function openStore(
+async function openStore(
   choice: StoreChoice,
   options: { readonly mustExist?: boolean; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<ScheduleStore> {

@@ -50,7 +50,7 @@ function withIsoInstants<T extends object>(
 }
 
 /** One line of English for a stored schedule; its expression if it no longer parses. */
-export function describeRecord(record: ScheduleRecord): string {
+function describeRecord(record: ScheduleRecord): string {
   try {
     return describeSchedule(scheduleOf(record));
   } catch {
@@ -94,13 +94,13 @@ const STATUS_STYLES: Record<RunStatus, Style | undefined> = {
 };
 
 /** A schedule state, coloured. */
-export function stateCell(state: ScheduleState): Cell {
+function stateCell(state: ScheduleState): Cell {
   const style = STATE_STYLES[state];
   return style === undefined ? state : { text: state, style };
 }
 
 /** A run status, coloured. */
-export function statusCell(status: RunStatus): Cell {
+function statusCell(status: RunStatus): Cell {
   const style = STATUS_STYLES[status];
   return style === undefined ? status : { text: status, style };
 }
@@ -182,7 +182,7 @@ export function scheduleFields(record: ScheduleRecord): [string, Cell][] {
 }
 
 /** `text` on one line, cut to `max` characters with an ellipsis. */
-export function oneLine(text: string, max: number): string {
+function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

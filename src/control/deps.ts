@@ -3,9 +3,8 @@
  */
 import { type Clock, systemClock } from "../clock.js";
 import { ConflictError, ScheduleNotFoundError } from "../errors.js";
-import { getJob, listJobs } from "../registry/registry.js";
+import type { JobLookup } from "../registry/types.js";
 import type { ScheduleChanges, ScheduleRecord, ScheduleStore } from "../store/types.js";
-import type { JobSource } from "./input.js";
 
 /** What the control plane works with. */
 export interface ControlDependencies {
@@ -16,11 +15,8 @@ export interface ControlDependencies {
    * The jobs that exist. When given, a schedule's job must be one of them and its payload must
    * fit the job's schema; when absent (jobs not loaded), any job name is accepted.
    */
-  readonly registry?: JobSource;
+  readonly jobs?: JobLookup;
 }
-
-/** The process's job registry (jobs defined by the modules imported so far) as a {@link JobSource}. */
-export const registryJobs: JobSource = { getJob, listJobs };
 
 /** The current instant, from the injected clock. */
 export function nowOf(deps: ControlDependencies): number {

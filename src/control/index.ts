@@ -3,12 +3,11 @@
  * its store (and clock, and the known jobs) as arguments and validates before it writes.
  */
 
-export { type ControlDependencies, registryJobs } from "./deps.js";
+export type { ControlDependencies } from "./deps.js";
 export {
   canonicalJson,
   deriveScheduleId,
   type Instant,
-  type JobSource,
   SCHEDULE_ID_PATTERN,
   type ScheduleDefinition,
   type ScheduleInput,

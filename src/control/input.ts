@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { InvalidScheduleError, UnknownJobError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { checkPayloadJson, validatePayload } from "../registry/payload.js";
-import { type Job, OVERLAP, type Overlap } from "../registry/types.js";
+import { type Job, type JobLookup, OVERLAP, type Overlap } from "../registry/types.js";
 import { parseSchedule, type Schedule } from "../scheduling/index.js";
 import { CATCH_UP, type CatchUp, FIRST_RUN, type FirstRun } from "../store/types.js";
 
@@ -60,12 +60,6 @@ export type ScheduleUpdate = {
     : ScheduleInput[K];
 };
 
-/** Where the control plane finds jobs; pass it when the jobs are loaded (see `registryJobs`). */
-export interface JobSource {
-  getJob(name: string): Job | undefined;
-  listJobs(): readonly Job[];
-}
-
 /** The validated, stored form of a {@link ScheduleInput} (without id and timing). */
 export interface ScheduleDefinition {
   readonly job: string;
@@ -86,7 +80,7 @@ export interface ScheduleDefinition {
 /** What a schedule id must look like (no `@`: it separates the run id). */
 export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** The largest jitter: a day; beyond that it is a different schedule, not jitter. */
-export const MAX_JITTER_MS = 86_400_000;
+const MAX_JITTER_MS = 86_400_000;
 
 function refuse(message: string, field: string, expression?: string): never {
   throw new InvalidScheduleError(message, {
@@ -145,16 +139,12 @@ function oneOf<T extends string>(value: T, allowed: Record<string, T>, field: st
 }
 
 /** The job of a schedule: must be known when `jobs` is given; unknown jobs are accepted otherwise. */
-export function checkJob(name: string, jobs: JobSource | undefined): Job | undefined {
+export function checkJob(name: string, jobs: JobLookup | undefined): Job | undefined {
   if (typeof name !== "string" || name === "")
     refuse("job is required: name a registered job", "job");
   if (jobs === undefined) return undefined;
-  const job = jobs.getJob(name);
-  if (job === undefined)
-    throw new UnknownJobError(
-      name,
-      jobs.listJobs().map((known) => known.name),
-    );
+  const job = jobs.get(name);
+  if (job === undefined) throw new UnknownJobError(name, jobs.names());
   return job;
 }
 
@@ -172,7 +162,7 @@ export async function checkPayload(payload: unknown, job: Job | undefined): Prom
  */
 export async function validateDefinition(
   input: Omit<ScheduleInput, "id">,
-  jobs: JobSource | undefined,
+  jobs: JobLookup | undefined,
 ): Promise<{ definition: ScheduleDefinition; schedule: Schedule }> {
   const job = checkJob(input.job, jobs);
   if (typeof input.expression !== "string" || input.expression.trim() === "") {

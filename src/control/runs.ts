@@ -47,7 +47,7 @@ export async function runNow(
   const payload =
     options.payload === undefined
       ? record.payload
-      : await checkPayload(options.payload, checkJob(record.job, deps.registry));
+      : await checkPayload(options.payload, checkJob(record.job, deps.jobs));
   const now = (deps.clock ?? systemClock).now().getTime();
   const run = await createManualRun({ ...record, payload }, now, deps);
   if (deps.dispatcher === undefined) return { run, dispatched: false };

@@ -63,7 +63,7 @@ function neverFires(definition: ScheduleDefinition, schedule: Schedule): Invalid
  * @example
  * const { schedule } = await createSchedule(
  *   { job: "hello", expression: "rate(5 minutes)", payload: { name: "Ada" } },
- *   { store, registry: registryJobs },
+ *   { store, jobs: registryJobs },
  * );
  * console.log(schedule.id, new Date(schedule.nextRunAt ?? 0));
  */
@@ -72,7 +72,7 @@ export async function createSchedule(
   deps: ControlDependencies,
 ): Promise<CreateScheduleResult> {
   if (input.id !== undefined) checkScheduleId(input.id);
-  const { definition, schedule } = await validateDefinition(input, deps.registry);
+  const { definition, schedule } = await validateDefinition(input, deps.jobs);
   const id = input.id ?? deriveScheduleId(definition);
   const found = await existing(id, definition, deps.store);
   if (found !== undefined) return { schedule: found, created: false };
@@ -187,7 +187,7 @@ export async function updateSchedule(
       if (value !== undefined) merged[key] = value === null ? undefined : value;
     }
     const input = merged as unknown as Omit<ScheduleInput, "id">;
-    const { definition, schedule } = await validateDefinition(input, deps.registry);
+    const { definition, schedule } = await validateDefinition(input, deps.jobs);
     // Every optional field is written, undefined included, so that `null` removes it.
     const changes: Record<string, unknown> = {
       startAt: undefined,

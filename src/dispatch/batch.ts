@@ -8,9 +8,9 @@ import { encodeEnvelope, JOB_ATTRIBUTE } from "./envelope.js";
 import { type Dispatch, type DispatchResult, MAX_DELAY_SECONDS } from "./types.js";
 
 /** PublishBatch and SendMessageBatch take at most 10 entries… */
-export const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_ENTRIES = 10;
 /** …and at most 256 KiB in all, as does one message (body plus attributes). */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** One dispatch ready to send: its batch entry id, body and size. */
 export interface Prepared {

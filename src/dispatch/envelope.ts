@@ -5,16 +5,30 @@
 import { EnvelopeError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { JOB_NAME_PATTERN } from "../registry/define.js";
+import { OVERLAP, type Overlap } from "../registry/types.js";
 import { type RunRecord, runIdOf } from "../store/types.js";
 import { type Dispatch, type Envelope, MAX_DELAY_SECONDS } from "./types.js";
 
+const OVERLAP_VALUES = Object.values(OVERLAP);
+
 /** The envelope version this code writes and reads. */
-export const ENVELOPE_VERSION = 1;
+const ENVELOPE_VERSION = 1;
 
 /** The message attribute that carries the job name next to the body (for filters and logs). */
 export const JOB_ATTRIBUTE = "job";
 
-const FIELDS = ["v", "runId", "scheduleId", "job", "payload", "scheduledAt", "attempt"] as const;
+const FIELDS = [
+  "v",
+  "runId",
+  "scheduleId",
+  "job",
+  "payload",
+  "scheduledAt",
+  "attempt",
+  "deadline",
+  "overlap",
+  "manual",
+] as const;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** What an SQS record must offer to be decoded (a Lambda `SQSRecord` does). */
@@ -62,7 +76,11 @@ export function encodeEnvelope(envelope: Envelope): string {
     payload: envelope.payload,
     scheduledAt: envelope.scheduledAt,
     attempt: envelope.attempt,
+    deadline: envelope.deadline,
+    overlap: envelope.overlap,
+    manual: envelope.manual,
   };
+  // JSON.stringify leaves the optional fields out when they are undefined.
   return JSON.stringify(ordered);
 }
 
@@ -163,6 +181,14 @@ function validateEnvelope(value: unknown): Envelope {
   }
   const expectedRunId = runIdOf(scheduleId as string, Date.parse(scheduledAt as string));
   if (runId !== expectedRunId) field("runId", `"${expectedRunId}" (scheduleId@scheduledAt)`);
+  const { deadline, overlap, manual } = record;
+  if (deadline !== undefined && (typeof deadline !== "string" || !isIsoUtc(deadline))) {
+    field("deadline", "an ISO-8601 UTC time, or absent");
+  }
+  if (overlap !== undefined && !(OVERLAP_VALUES as readonly unknown[]).includes(overlap)) {
+    field("overlap", `one of ${OVERLAP_VALUES.join(", ")}, or absent`);
+  }
+  if (manual !== undefined && manual !== true) field("manual", "true, or absent");
   return {
     v: ENVELOPE_VERSION,
     runId: expectedRunId,
@@ -171,6 +197,9 @@ function validateEnvelope(value: unknown): Envelope {
     payload: record.payload as JsonValue,
     scheduledAt: scheduledAt as string,
     attempt: attempt as number,
+    ...(deadline === undefined ? {} : { deadline: deadline as string }),
+    ...(overlap === undefined ? {} : { overlap: overlap as Overlap }),
+    ...(manual === true ? { manual: true as const } : {}),
   };
 }
 
@@ -187,16 +216,22 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
-/** The envelope of a run, as the tick sends it (attempt 1). */
-export function envelopeOf(run: RunRecord): Envelope {
+/** What an envelope carries of its schedule besides the run (see {@link Envelope}). */
+export type ScheduleFacts = Pick<Envelope, "deadline" | "overlap">;
+
+/** The envelope of a run (attempt 1), with the facts of its schedule the invoke side needs. */
+export function envelopeOf(run: RunRecord, facts: ScheduleFacts = {}): Envelope {
   return {
     v: 1,
     runId: run.runId,
     scheduleId: run.scheduleId,
     job: run.job,
-    payload: run.payload,
+    payload: run.payload ?? null,
     scheduledAt: new Date(run.scheduledAt).toISOString(),
     attempt: 1,
+    ...(facts.deadline === undefined ? {} : { deadline: facts.deadline }),
+    ...(facts.overlap === undefined ? {} : { overlap: facts.overlap }),
+    ...(run.manual === true ? { manual: true as const } : {}),
   };
 }
 
@@ -204,11 +239,12 @@ export function envelopeOf(run: RunRecord): Envelope {
  * A run as the transport takes it: a precise run goes straight to the queue, with the delay
  * that makes it start at its due time.
  */
-export function dispatchOf(run: RunRecord, now: number): Dispatch {
-  if (!run.precise) return { envelope: envelopeOf(run) };
+export function dispatchOf(run: RunRecord, now: number, facts: ScheduleFacts = {}): Dispatch {
+  const envelope = envelopeOf(run, facts);
+  if (!run.precise) return { envelope };
   const delay = Math.ceil((run.dueAt - now) / 1_000);
   return {
-    envelope: envelopeOf(run),
+    envelope,
     precise: true,
     delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, delay)),
   };

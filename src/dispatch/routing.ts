@@ -13,7 +13,7 @@ export interface RoutingDispatcherOptions {
 }
 
 /** Whether a dispatch goes to the `precise` side: it is marked precise, or delayed. */
-export function isPreciseDispatch(dispatch: Dispatch): boolean {
+function isPreciseDispatch(dispatch: Dispatch): boolean {
   return dispatch.precise === true || (dispatch.delaySeconds ?? 0) > 0;
 }
 

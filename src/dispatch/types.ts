@@ -4,6 +4,7 @@
  * (in-process). One contract suite (test/dispatch/contract.ts) runs against each.
  */
 import type { JsonValue } from "../json.js";
+import type { Overlap } from "../registry/types.js";
 
 /** The message every transport carries, JSON-encoded. Decode with `decodeEnvelope`. */
 export interface Envelope {
@@ -17,6 +18,15 @@ export interface Envelope {
   readonly scheduledAt: string;
   /** The dispatch number: 1 from the tick; the transport's redeliveries add to it. */
   readonly attempt: number;
+  /**
+   * What the invoke side needs of the schedule, carried so that it reads nothing before it
+   * starts the run: a deadline schedule's deadline (ISO-8601 UTC; never started after it)…
+   */
+  readonly deadline?: string;
+  /** …the schedule's own overlap policy, when it overrides the job's… */
+  readonly overlap?: Overlap;
+  /** …and whether run-now asked for it (exempt from the deadline). */
+  readonly manual?: true;
 }
 
 /** SQS's largest DelaySeconds. */

@@ -14,7 +14,7 @@ import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
 import { ConflictError, SchedulerError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MAX_TIMEOUT_SECONDS } from "../registry/define.js";
-import type { Job } from "../registry/types.js";
+import type { Job, JobLookup } from "../registry/types.js";
 import { boundedRunError } from "../run-errors.js";
 import {
   FINAL_RUN_STATUSES,
@@ -85,12 +85,6 @@ export function isAcknowledged(outcome: InvokeOutcome): boolean {
       throw new Error(`unknown invoke outcome ${String(unexpected)}`);
     }
   }
-}
-
-/** Where the invoker finds jobs; by default the process's registry. */
-export interface JobLookup {
-  get(name: string): Job | undefined;
-  names(): readonly string[];
 }
 
 /** One delivery of an envelope. */

@@ -12,15 +12,10 @@ import type { Envelope } from "../dispatch/types.js";
 import type { RetryScheduler } from "../dispatch/visibility.js";
 import { ConfigurationError } from "../errors.js";
 import { createJsonLogger, type Logger } from "../logger.js";
-import { getJob, listJobs } from "../registry/registry.js";
+import { registryJobs } from "../registry/registry.js";
+import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
-import {
-  type Delivery,
-  type InvokeDeps,
-  type InvokeResult,
-  isAcknowledged,
-  type JobLookup,
-} from "./delivery.js";
+import { type Delivery, type InvokeDeps, type InvokeResult, isAcknowledged } from "./delivery.js";
 import { processEnvelope } from "./run.js";
 
 export {
@@ -29,14 +24,7 @@ export {
   type InvokeOutcome,
   type InvokeResult,
   isAcknowledged,
-  type JobLookup,
 } from "./delivery.js";
-
-/** The job registry filled by `defineJob`. */
-export const registryJobs: JobLookup = {
-  get: getJob,
-  names: () => listJobs().map((job) => job.name),
-};
 
 /** Options of {@link createInvoker}. */
 export interface InvokerOptions {

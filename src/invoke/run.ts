@@ -234,10 +234,10 @@ function deadlineOfRecord(record: ScheduleRecord): number | undefined {
 }
 
 /** A recorded result is cut to this many bytes of JSON. */
-export const MAX_RESULT_BYTES = 4 * 1024;
+const MAX_RESULT_BYTES = 4 * 1024;
 
 /** The limits of one attempt. */
-export interface AttemptLimits {
+interface AttemptLimits {
   /** The job's own timeout, if it has one. */
   readonly timeoutSeconds: number | undefined;
   /** Milliseconds left before the invocation's deadline (already minus the safety margin). */
@@ -249,7 +249,7 @@ export interface AttemptLimits {
  * the invocation's deadline, and stops waiting when it fires: the attempt then fails with a
  * `TimeoutError`, recorded before the Lambda is frozen, even if the handler ignores the signal.
  */
-export async function runHandler(
+async function runHandler(
   job: Job,
   payload: unknown,
   context: Omit<JobContext, "signal">,
@@ -298,7 +298,7 @@ function attemptLimit(
 }
 
 /** Seconds before retry `attempt + 1`: `backoffSeconds · 2^(attempt−1)`, at most 12 h. */
-export function retryDelaySeconds(policy: RetryPolicy, attempt: number): number {
+function retryDelaySeconds(policy: RetryPolicy, attempt: number): number {
   const delay = policy.backoffSeconds * 2 ** Math.max(0, attempt - 1);
   return Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(delay));
 }
@@ -307,7 +307,7 @@ export function retryDelaySeconds(policy: RetryPolicy, attempt: number): number 
  * A handler's resolved value as it is recorded: itself when its JSON is at most
  * {@link MAX_RESULT_BYTES}, a string preview when larger, nothing when it has no JSON form.
  */
-export function boundedResult(value: unknown): JsonValue | undefined {
+function boundedResult(value: unknown): JsonValue | undefined {
   let encoded: string | undefined;
   try {
     encoded = JSON.stringify(value);

@@ -3,8 +3,8 @@
  * store, seed it if empty, and run the local scheduler until told to stop.
  */
 
-import { registryJobs } from "../control/deps.js";
 import { previewRuns } from "../control/runs.js";
+import { registryJobs } from "../registry/registry.js";
 import { createSqliteStore } from "../store/sqlite/store.js";
 import { loadJobs } from "./load-jobs.js";
 import { startLocalScheduler } from "./runner.js";
@@ -46,7 +46,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   const store = createSqliteStore({ path: db });
   try {
     if (options.seed !== undefined) {
-      const seeded = await seedSchedules(store, options.seed, { registry: registryJobs });
+      const seeded = await seedSchedules(store, options.seed, { jobs: registryJobs });
       write(
         seeded.applied
           ? `seeded ${seeded.schedules.length} schedule(s) from ${options.seed}`

@@ -11,8 +11,9 @@ import {
   type LocalDelivery,
   type LocalDispatcher,
 } from "../dispatch/local.js";
-import { createInvoker, isAcknowledged, type JobLookup } from "../invoke/invoker.js";
+import { createInvoker, isAcknowledged } from "../invoke/invoker.js";
 import type { LogLevel } from "../logger.js";
+import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
 import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
 import { redeliverInterrupted } from "./interrupted.js";

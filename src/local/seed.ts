@@ -4,14 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Clock } from "../clock.js";
-import {
-  checkScheduleId,
-  type JobSource,
-  type ScheduleInput,
-  validateDefinition,
-} from "../control/input.js";
+import { checkScheduleId, type ScheduleInput, validateDefinition } from "../control/input.js";
 import { createSchedule } from "../control/schedules.js";
 import { ConfigurationError } from "../errors.js";
+import type { JobLookup } from "../registry/types.js";
 import type { ScheduleRecord, ScheduleStore } from "../store/types.js";
 
 /** What {@link seedSchedules} did. */
@@ -27,12 +23,12 @@ export interface SeedResult {
  * before the first is written, so a bad line leaves the store empty; the error names the line.
  *
  * @example
- * await seedSchedules(store, "examples/schedules.jsonl", { registry: registryJobs });
+ * await seedSchedules(store, "examples/schedules.jsonl", { jobs: registryJobs });
  */
 export async function seedSchedules(
   store: ScheduleStore,
   path: string,
-  deps: { readonly registry?: JobSource; readonly clock?: Clock } = {},
+  deps: { readonly jobs?: JobLookup; readonly clock?: Clock } = {},
 ): Promise<SeedResult> {
   const { items } = await store.listSchedules({ limit: 1 });
   if (items.length > 0) return { applied: false, schedules: [] };
@@ -55,7 +51,7 @@ export async function seedSchedules(
         throw new ConfigurationError('a seed line is one JSON object: {"job": …, "expression": …}');
       }
       if (input.id !== undefined) checkScheduleId(input.id);
-      await validateDefinition(input, deps.registry);
+      await validateDefinition(input, deps.jobs);
       inputs.push(input);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -61,7 +61,7 @@ const ITEM_OVERHEAD_BYTES = 2_048;
  * How many run records fit in one claim: the schedule item and every run each carry the
  * payload, so near the payload limit only ~12 runs fit where small payloads allow 25.
  */
-export function runsThatFit(record: ScheduleRecord): number {
+function runsThatFit(record: ScheduleRecord): number {
   const item = Buffer.byteLength(JSON.stringify(record.payload)) + ITEM_OVERHEAD_BYTES;
   return Math.floor(CLAIM_BUDGET_BYTES / item) - 1;
 }

@@ -11,7 +11,7 @@ import { type Job, type JobDefinition, type JobHandler, OVERLAP, type Overlap } 
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Defaults applied to a definition's optional fields. */
-export const JOB_DEFAULTS = {
+const JOB_DEFAULTS = {
   attempts: 3,
   backoffSeconds: 30,
   overlap: OVERLAP.allow,
@@ -20,9 +20,9 @@ export const JOB_DEFAULTS = {
 /** Lambda stops a function after 15 minutes, so a job cannot be given longer. */
 export const MAX_TIMEOUT_SECONDS = 900;
 /** SQS moves a message to its dead-letter queue after at most 1000 receives. */
-export const MAX_ATTEMPTS = 1000;
+const MAX_ATTEMPTS = 1000;
 /** SQS cannot hide a message for longer than 12 hours, which bounds a retry's delay. */
-export const MAX_BACKOFF_SECONDS = 43_200;
+const MAX_BACKOFF_SECONDS = 43_200;
 
 const KNOWN_FIELDS = new Set([
   "name",

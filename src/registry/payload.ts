@@ -4,7 +4,6 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { InvalidPayloadError, type PayloadIssue } from "../errors.js";
-import type { JsonValue } from "../json.js";
 import type { Job } from "./types.js";
 
 /**
@@ -92,11 +91,6 @@ export function checkPayloadJson(value: unknown): number {
     );
   }
   return bytes;
-}
-
-/** Narrows `value` to {@link JsonValue} when {@link checkPayloadJson} accepts it. */
-export function isJsonValue(value: unknown): value is JsonValue {
-  return findNonJson(value, "$", new Set()) === undefined;
 }
 
 function formatKiB(bytes: number): string {

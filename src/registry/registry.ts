@@ -3,7 +3,7 @@
  * invoke side looks jobs up by the name carried in each message.
  */
 import { UnknownJobError } from "../errors.js";
-import type { Job } from "./types.js";
+import type { Job, JobLookup } from "./types.js";
 
 /** A registered job and the source position that defined it. */
 interface Entry {
@@ -88,6 +88,21 @@ export function listJobs(): Job[] {
     .map((entry) => entry.job)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/**
+ * The process's job registry (the jobs defined by the modules imported so far) as a
+ * {@link JobLookup}: the default of the invoker, and what the CLI and local mode pass to the
+ * control plane once they have loaded the user's jobs.
+ *
+ * @example
+ * ```ts
+ * await createSchedule(input, { store, jobs: registryJobs });
+ * ```
+ */
+export const registryJobs: JobLookup = {
+  get: getJob,
+  names: () => listJobs().map((job) => job.name),
+};
 
 /** Forgets every job. For tests: registrations otherwise live as long as the process. */
 export function clearRegistry(): void {

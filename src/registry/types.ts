@@ -63,6 +63,17 @@ export interface JobDefinition<S extends StandardSchemaV1 | undefined = undefine
   readonly description?: string;
 }
 
+/**
+ * Where jobs are found by name: the process's registry (`registryJobs`), or a fixed set in
+ * tests. The invoke side looks up the job of each message; the control plane checks that a
+ * schedule's job exists and that its payload fits. `names()` is only read to say which jobs
+ * exist when one is not found.
+ */
+export interface JobLookup {
+  get(name: string): Job | undefined;
+  names(): readonly string[];
+}
+
 /** A registered job, with defaults applied. */
 export interface Job {
   readonly name: string;

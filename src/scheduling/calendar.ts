@@ -52,7 +52,7 @@ export interface CivilDate {
 }
 
 /** Whether `year` has a 29 February. */
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
@@ -111,11 +111,6 @@ export function weekdayOf(dayNum: number): number {
 export function sundayWeekdayOf(dayNum: number): number {
   // 1970-01-01 was a Thursday (4).
   return (((dayNum + 4) % 7) + 7) % 7;
-}
-
-/** Day of the year, 1-366. */
-export function dayOfYear(dayNum: number, year: number): number {
-  return dayNum - dayNumber(year, 1, 1) + 1;
 }
 
 /** Floors `n` to a multiple of `unit` (also for negative `n`). */

@@ -54,7 +54,7 @@ function merge<T extends object>(record: T, changes: object, fixed: ReadonlySet<
 }
 
 /** The schedule after an update: changes merged, `version` incremented, `updatedAt` set. */
-export function updatedSchedule(
+function updatedSchedule(
   record: ScheduleRecord,
   changes: ScheduleChanges,
   updatedAt: number,
@@ -177,12 +177,12 @@ export interface ListPosition {
   readonly id: string;
 }
 
-export function listPositionOf(record: ScheduleRecord): ListPosition {
+function listPositionOf(record: ScheduleRecord): ListPosition {
   return { n: record.nextRunAt ?? null, id: record.id };
 }
 
 /** Compares two positions in `listSchedules` order. */
-export function compareListPositions(a: ListPosition, b: ListPosition): number {
+function compareListPositions(a: ListPosition, b: ListPosition): number {
   if (a.n !== b.n) {
     if (a.n === null) return 1;
     if (b.n === null) return -1;
@@ -229,7 +229,7 @@ export const isPendingPosition = (v: unknown): v is PendingPosition =>
   typeof v[1] === "string" &&
   typeof v[2] === "number";
 /** A history position: the `scheduledAt` of the last run returned. */
-export const isInstant = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isInstant = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
 /**
  * The bound a `listRuns` page reads below (runs scheduled strictly before it): the earlier of

@@ -157,15 +157,6 @@ export function runIdOf(scheduleId: string, scheduledAt: number): string {
   return `${scheduleId}@${new Date(scheduledAt).toISOString()}`;
 }
 
-/** Splits a run id made by {@link runIdOf}; undefined when it is not one. */
-export function parseRunId(runId: string): { scheduleId: string; scheduledAt: number } | undefined {
-  const at = runId.lastIndexOf("@");
-  if (at <= 0) return undefined;
-  const scheduledAt = Date.parse(runId.slice(at + 1));
-  if (Number.isNaN(scheduledAt)) return undefined;
-  return { scheduleId: runId.slice(0, at), scheduledAt };
-}
-
 /** One page of a listing; pass `cursor` back to get the next. */
 export interface Page<T> {
   readonly items: readonly T[];

@@ -22,7 +22,7 @@ let deps: ControlDependencies;
 
 beforeEach(() => {
   store = createMemoryStore();
-  deps = { store, clock: manualClock(NOW), registry: testJobs };
+  deps = { store, clock: manualClock(NOW), jobs: testJobs };
 });
 
 async function everything(): Promise<readonly ScheduleRecord[]> {

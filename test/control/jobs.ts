@@ -3,8 +3,7 @@
  * process-wide registry.
  */
 import { z } from "zod";
-import type { JobSource } from "../../src/control/index.js";
-import type { Job } from "../../src/registry/types.js";
+import type { Job, JobLookup } from "../../src/registry/types.js";
 
 /** A job record with defaults. */
 export function job(name: string, payload?: Job["payload"]): Job {
@@ -21,10 +20,10 @@ export function job(name: string, payload?: Job["payload"]): Job {
 }
 
 /** `hello` with a `{ name: string }` payload, and `anything` without a schema. */
-export const testJobs: JobSource = (() => {
+export const testJobs: JobLookup = (() => {
   const jobs = [job("hello", z.object({ name: z.string() })), job("anything")];
   return {
-    getJob: (name) => jobs.find((j) => j.name === name),
-    listJobs: () => jobs,
+    get: (name) => jobs.find((j) => j.name === name),
+    names: () => jobs.map((j) => j.name),
   };
 })();

@@ -30,7 +30,7 @@ let deps: ControlDependencies;
 beforeEach(() => {
   store = createMemoryStore();
   clock = manualClock("2026-01-05T10:00:00Z");
-  deps = { store, clock, registry: testJobs };
+  deps = { store, clock, jobs: testJobs };
 });
 
 async function hourly(overrides: Partial<Parameters<typeof createSchedule>[0]> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRoutingDispatcher, isPreciseDispatch } from "../../src/dispatch/routing.js";
+import { createRoutingDispatcher } from "../../src/dispatch/routing.js";
 import type { Dispatch, Dispatcher } from "../../src/dispatch/types.js";
 import { DispatchError } from "../../src/errors.js";
 import { envelope } from "../support/events.js";
@@ -27,8 +27,13 @@ describe("the routing dispatcher", () => {
     [{ precise: true }, true],
     [{ precise: true, delaySeconds: 0 }, true],
     [{ precise: false, delaySeconds: 3 }, true],
-  ])("routes a dispatch with %j to the precise side: %s", (fields, precise) => {
-    expect(isPreciseDispatch({ envelope: envelope(), ...fields })).toBe(precise);
+  ])("routes a dispatch with %j to the precise side: %s", async (fields, toPrecise) => {
+    const standard = recording();
+    const precise = recording();
+    await createRoutingDispatcher({ standard, precise }).dispatch([
+      { envelope: envelope(), ...fields },
+    ]);
+    expect(precise.calls.flat().length === 1).toBe(toPrecise);
   });
 
   it("sends delayed and precise dispatches to SQS and the rest to SNS, and merges failures", async () => {

@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../src/clock.js";
-import { createSchedule, registryJobs } from "../../src/control/index.js";
+import { createSchedule } from "../../src/control/index.js";
 import type { Dispatcher } from "../../src/dispatch/types.js";
 import type { JsonValue } from "../../src/json.js";
 import { defineJob } from "../../src/registry/define.js";
+import { registryJobs } from "../../src/registry/registry.js";
 import { receiveMessages } from "../dispatch/aws-queues.js";
 import { createE2eStack } from "./stack.js";
 
@@ -32,7 +33,7 @@ describe("end to end on AWS (emulated)", () => {
     const stack = await createE2eStack();
     const { schedule } = await createSchedule(
       { job: "e2e-greet", expression: "rate(1 hour)", payload: { name: "Ada", n: 1 } },
-      { store: stack.store, registry: registryJobs },
+      { store: stack.store, jobs: registryJobs },
     );
     const summary = await stack.tick();
     expect(summary).toMatchObject({ read: 1, claimed: 1, dispatched: 1, failed: 0 });
@@ -57,7 +58,7 @@ describe("end to end on AWS (emulated)", () => {
         startAt: start,
         payload: { precise: true },
       },
-      { store: stack.store, registry: registryJobs },
+      { store: stack.store, jobs: registryJobs },
     );
     expect(await stack.tick()).toMatchObject({ claimed: 1, dispatched: 1 });
     expect(await receiveMessages(stack.sqs, stack.queue, 1, 500)).toHaveLength(0);
@@ -73,7 +74,7 @@ describe("end to end on AWS (emulated)", () => {
     const stack = await createE2eStack({ maxReceiveCount: 3 });
     const { schedule } = await createSchedule(
       { job: "e2e-fail", expression: "rate(1 hour)" },
-      { store: stack.store, registry: registryJobs },
+      { store: stack.store, jobs: registryJobs },
     );
     await stack.tick();
     await stack.pump({ until: async () => (await stack.depth(stack.deadLetters)) > 0 });
@@ -98,7 +99,7 @@ describe("end to end on AWS (emulated)", () => {
     for (let i = 0; i < 12; i++) {
       await createSchedule(
         { id: `race-${i}`, job: "e2e-greet", expression: "rate(1 hour)", payload: { i } },
-        { store: stack.store, registry: registryJobs },
+        { store: stack.store, jobs: registryJobs },
       );
     }
     const [a, b] = await Promise.all([
@@ -122,7 +123,7 @@ describe("end to end on AWS (emulated)", () => {
     const stack = await createE2eStack();
     const { schedule } = await createSchedule(
       { job: "e2e-greet", expression: "rate(1 hour)", payload: { crash: true } },
-      { store: stack.store, registry: registryJobs },
+      { store: stack.store, jobs: registryJobs },
     );
     const crashing: Dispatcher = {
       dispatch: async () => {

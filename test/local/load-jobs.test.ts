@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { registryJobs } from "../../src/control/index.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { loadJobs, seedSchedules } from "../../src/local/index.js";
-import { getJob } from "../../src/registry/registry.js";
+import { getJob, registryJobs } from "../../src/registry/registry.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -78,7 +77,7 @@ describe("the examples", () => {
     expect(jobs.map((job) => job.name)).toEqual(expect.arrayContaining(["hello", "report"]));
     const store = createMemoryStore();
     const seeded = await seedSchedules(store, `${ROOT}/examples/schedules.jsonl`, {
-      registry: registryJobs,
+      jobs: registryJobs,
     });
     expect(seeded.applied).toBe(true);
     expect(seeded.schedules.map((s) => [s.id, s.job, s.expression])).toEqual([

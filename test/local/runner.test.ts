@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSchedule, registryJobs, runNow } from "../../src/control/index.js";
+import { createSchedule, runNow } from "../../src/control/index.js";
 import { type LocalScheduler, startLocalScheduler } from "../../src/local/index.js";
 import { defineJob } from "../../src/registry/define.js";
+import { registryJobs } from "../../src/registry/registry.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 
@@ -61,7 +62,7 @@ async function leaveRunNow(id: string, name: string) {
   const store = createSqliteStore({ path });
   await createSchedule(
     { id, job: "local-hello", expression: "0 0 1 1 *", firstRun: "scheduled", payload: { name } },
-    { store, registry: registryJobs },
+    { store, jobs: registryJobs },
   );
   const { run } = await runNow(id, { store });
   return { store, run };
@@ -84,7 +85,7 @@ describe("local mode", () => {
     const { store } = start(lines);
     await createSchedule(
       { id: "greet", job: "local-hello", expression: "rate(1 second)", payload: { name: "Ada" } },
-      { store, registry: registryJobs },
+      { store, jobs: registryJobs },
     );
     await until(() => runLines(lines, "greet").length >= 2);
     const [first] = runLines(lines, "greet");
@@ -101,7 +102,7 @@ describe("local mode", () => {
     const first = start(lines);
     await createSchedule(
       { id: "greet", job: "local-hello", expression: "rate(1 second)", payload: { name: "Ada" } },
-      { store: first.store, registry: registryJobs },
+      { store: first.store, jobs: registryJobs },
     );
     await until(() => runLines(lines, "greet").length >= 1);
     await first.scheduler.stop();
@@ -155,7 +156,7 @@ describe("local mode", () => {
     const { store, scheduler } = start(lines);
     await createSchedule(
       { id: "slow", job: "local-slow", expression: "rate(1 hour)" },
-      { store, registry: registryJobs },
+      { store, jobs: registryJobs },
     );
     await until(async () => (await store.listRuns("slow")).items[0]?.status === "RUNNING");
     await scheduler.stop();

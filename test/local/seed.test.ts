@@ -18,7 +18,7 @@ describe("seeding", () => {
     const path = seedFile(
       '# two schedules\n\n{"job":"anything","expression":"rate(1 hour)"}\n{"job":"anything","expression":"rate(2 hours)"}\n',
     );
-    expect((await seedSchedules(store, path, { registry: testJobs })).schedules).toHaveLength(2);
+    expect((await seedSchedules(store, path, { jobs: testJobs })).schedules).toHaveLength(2);
   });
 
   const refusals = [
@@ -42,9 +42,7 @@ describe("seeding", () => {
     "refuses $name, naming the line, and writes nothing",
     async ({ text, where }) => {
       const store = createMemoryStore();
-      await expect(seedSchedules(store, seedFile(text), { registry: testJobs })).rejects.toThrow(
-        where,
-      );
+      await expect(seedSchedules(store, seedFile(text), { jobs: testJobs })).rejects.toThrow(where);
       expect((await store.listSchedules()).items).toEqual([]);
     },
   );

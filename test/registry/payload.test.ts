@@ -5,7 +5,6 @@ import { InvalidPayloadError } from "../../src/errors.js";
 import { defineJob } from "../../src/registry/define.js";
 import {
   checkPayloadJson,
-  isJsonValue,
   jsonPath,
   MAX_PAYLOAD_BYTES,
   validatePayload,
@@ -125,7 +124,6 @@ describe("checkPayloadJson", () => {
   ])("refuses %s and names where it is", (_case, value, message) => {
     expect(() => checkPayloadJson(value)).toThrow(InvalidPayloadError);
     expect(() => checkPayloadJson(value)).toThrow(`payload is not JSON: ${message}`);
-    expect(isJsonValue(value)).toBe(false);
   });
 
   it("accepts the same object twice when it is not circular", () => {

@@ -38,9 +38,9 @@ export function addCommand(): Command {
   return command.action(async (job: string, options: { id?: string }, self: Command) => {
     const out = outputOf(self);
     const input = await scheduleInputOf(self, job, options.id);
-    const registry = await loadJobsOption(self);
+    const jobs = await loadJobsOption(self);
     const { schedule, created } = await withStore(self, (store) =>
-      createSchedule(input, { store, ...(registry === undefined ? {} : { registry }) }).catch(
+      createSchedule(input, { store, ...(jobs === undefined ? {} : { jobs }) }).catch(
         (error: unknown) => {
           throw explained(error);
         },

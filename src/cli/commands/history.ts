@@ -10,7 +10,7 @@ import { addStoreOptions, readPages, withStore } from "../store-option.js";
 import { RUN_HEADER, runJson, runRow } from "../views.js";
 
 /** Runs shown when `--limit` is not given. */
-export const DEFAULT_HISTORY_LIMIT = 20;
+const DEFAULT_HISTORY_LIMIT = 20;
 
 interface HistoryOptions {
   readonly limit: number;

@@ -3,10 +3,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
-import type { JobSource } from "../../control/input.js";
 import { pauseSchedule } from "../../control/lifecycle.js";
 import { createSchedule } from "../../control/schedules.js";
 import { SchedulerError, StoreError } from "../../errors.js";
+import type { JobLookup } from "../../registry/types.js";
 import type { ScheduleStore } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
@@ -53,11 +53,11 @@ async function progressBar(out: Output, total: number): Promise<{ tick(): void; 
 async function importLines(
   lines: readonly string[],
   store: ScheduleStore,
-  registry: JobSource | undefined,
+  jobs: JobLookup | undefined,
   progress: { tick(): void },
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { added: [], unchanged: [], refused: [] };
-  const deps = { store, ...(registry === undefined ? {} : { registry }) };
+  const deps = { store, ...(jobs === undefined ? {} : { jobs }) };
   for (const [index, text] of lines.entries()) {
     try {
       const line = parseImportLine(text);
@@ -112,10 +112,10 @@ lines starting with # are skipped. Exits 1 if any line was refused; the other li
     const out = outputOf(self);
     const lines = (await readSource(file)).split(/\r?\n/);
     if (lines.at(-1) === "") lines.pop();
-    const registry = await loadJobsOption(self);
+    const jobs = await loadJobsOption(self);
     const progress = await progressBar(out, lines.length);
     const summary = await withStore(self, (store) =>
-      importLines(lines, store, registry, progress),
+      importLines(lines, store, jobs, progress),
     ).finally(() => progress.stop());
     if (summary.refused.length > 0) process.exitCode = EXIT_CODE.failed;
     if (out.json) {

@@ -10,7 +10,7 @@ import { addStoreOptions, readPages, withStore } from "../store-option.js";
 import { SCHEDULE_HEADER, scheduleJson, scheduleRow } from "../views.js";
 
 /** Schedules listed when `--limit` is not given. */
-export const DEFAULT_LIST_LIMIT = 100;
+const DEFAULT_LIST_LIMIT = 100;
 
 interface ListOptions {
   readonly job?: string;

@@ -17,7 +17,7 @@ import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { isoTime } from "../output.js";
 
 /** Fire times listed when `--count` is not given. */
-export const DEFAULT_NEXT_COUNT = 10;
+const DEFAULT_NEXT_COUNT = 10;
 
 interface NextOptions {
   readonly tz: string;
@@ -31,7 +31,7 @@ interface NextOptions {
  * An ISO-8601 date or date-time; one without `Z` or an offset is a wall time in `timezone`.
  * Refuses anything else with an {@link InvalidScheduleError} naming the flag.
  */
-export function instantOption(text: string, flag: string, timezone: string): Date {
+function instantOption(text: string, flag: string, timezone: string): Date {
   const zone = loadZone(timezone).name;
   const parsed = DateTime.fromISO(text.trim(), { zone, setZone: true });
   if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim()) || !parsed.isValid) {

@@ -61,8 +61,8 @@ export function runCommand(): Command {
   return command.action(async (id: string, _options: unknown, self: Command) => {
     const out = outputOf(self);
     const payload = await readPayloadOption(self);
-    const registry = await loadJobsOption(self);
-    const control = { ...(registry === undefined ? {} : { registry }) };
+    const jobs = await loadJobsOption(self);
+    const control = { ...(jobs === undefined ? {} : { jobs }) };
     const overrides = payload === undefined ? {} : { payload };
     const { mode, run } = await withStore(
       self,
@@ -79,7 +79,7 @@ export function runCommand(): Command {
           return { mode: RUN_MODE.dispatched, run };
         }
         const { run } = await runNow(id, { store, ...control }, overrides);
-        if (registry === undefined) return { mode: RUN_MODE.pending, run };
+        if (jobs === undefined) return { mode: RUN_MODE.pending, run };
         // Left PENDING until it starts, as in `dev`: if this process dies, `dev` re-drives it.
         const { createInProcessRunner } = await import("../in-process.js");
         const { dispatchOf } = await import("../../dispatch/envelope.js");

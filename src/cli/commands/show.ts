@@ -10,9 +10,9 @@ import { addStoreOptions, withStore } from "../store-option.js";
 import { RUN_HEADER, runJson, runRow, scheduleFields, scheduleJson } from "../views.js";
 
 /** Upcoming fire times shown. */
-export const SHOW_NEXT = 5;
+const SHOW_NEXT = 5;
 /** Latest runs shown. */
-export const SHOW_RUNS = 10;
+const SHOW_RUNS = 10;
 
 /**
  * The `show` command.

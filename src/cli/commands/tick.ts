@@ -59,7 +59,7 @@ export function tickCommand(): Command {
   ]);
   return command.action(async (_options: unknown, self: Command) => {
     const out = outputOf(self);
-    const registry = await loadJobsOption(self);
+    const jobs = await loadJobsOption(self);
     const clock = systemClock;
     const logger = createConsoleLogger({ write: out.note, now: () => clock.now() });
     // Loaded here rather than at start-up: they bring the AWS SDK and the invoke core.
@@ -77,7 +77,7 @@ export function tickCommand(): Command {
         }
         const { createLogErrorPublisher } = await import("../../dispatch/errors-topic.js");
         const reporter = createLogErrorPublisher(logger);
-        if (registry === undefined) {
+        if (jobs === undefined) {
           const summary = await runTick(
             { store, dispatcher: leavePendingDispatcher, clock, reporter, logger },
             // Nothing to re-drive to: the runs wait in the store for `dev`.

@@ -43,13 +43,13 @@ export function updateCommand(): Command {
         "nothing to change: give at least one option, e.g. --schedule EXPR or --payload JSON",
       );
     }
-    const registry = await loadJobsOption(self);
+    const jobs = await loadJobsOption(self);
     const schedule = await withStore(
       self,
       (store) =>
         updateSchedule(id, fields, {
           store,
-          ...(registry === undefined ? {} : { registry }),
+          ...(jobs === undefined ? {} : { jobs }),
         }).catch((error: unknown) => {
           throw explained(error);
         }),

@@ -160,7 +160,7 @@ const MONTH_NAMES: Readonly<Record<string, number>> = Object.freeze({
 });
 
 /** Three-letter weekday names, Sunday first. */
-export const WEEKDAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
+const WEEKDAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
 
 /** Weekday names mapped to `first + index` (AWS numbers Sunday 1, cron(5) numbers it 0). */
 export function weekdayNames(first: number): Readonly<Record<string, number>> {

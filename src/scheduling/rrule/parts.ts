@@ -15,7 +15,7 @@ import {
 } from "../types.js";
 
 /** Every rule part RFC 5545 defines, in the RFC's order. */
-export const RRULE_PARTS = [
+const RRULE_PARTS = [
   "FREQ",
   "UNTIL",
   "COUNT",
