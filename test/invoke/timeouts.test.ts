@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope, sqsEvent, sqsRecord } from "../support/events.js";
@@ -6,7 +6,20 @@ import { invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:00:01.000Z");
 
-beforeEach(() => clearRegistry());
+// Timeouts run on fake timers: a test advances time instead of waiting for it.
+beforeEach(() => {
+  clearRegistry();
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Settles `work` after advancing the fake timers by `ms`. */
+async function after<T>(ms: number, work: Promise<T>): Promise<T> {
+  await vi.advanceTimersByTimeAsync(ms);
+  return work;
+}
 
 const setup = () => invokerHarness(new Date(NOW));
 
@@ -36,7 +49,7 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow", 0.05);
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    const result = await invoker.processEnvelope(sent, { attempt: 1 });
+    const result = await after(50, invoker.processEnvelope(sent, { attempt: 1 }));
     expect(seen.afterMs).toBeGreaterThanOrEqual(45);
     expect(seen.reason).toMatchObject({
       name: "TimeoutError",
@@ -54,7 +67,7 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow", 600);
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    await invoker.processEnvelope(sent, { attempt: 1, deadline: NOW + 40 });
+    await after(40, invoker.processEnvelope(sent, { attempt: 1, deadline: NOW + 40 }));
     expect(seen.afterMs).toBeGreaterThanOrEqual(35);
     expect(seen.afterMs).toBeLessThan(1_000);
     expect((seen.reason as Error).message).toBe(
@@ -72,7 +85,7 @@ describe("the job's abort signal", () => {
     });
     const sent = envelope({ job: "stubborn" });
     await seedRun(store, sent);
-    const result = await invoker.processEnvelope(sent, { attempt: 1 });
+    const result = await after(30, invoker.processEnvelope(sent, { attempt: 1 }));
     expect(result.outcome).toBe("failed-retry");
     expect((await runOf(store, sent))?.status).toBe("RETRYING");
   });
@@ -90,7 +103,7 @@ describe("the job's abort signal", () => {
     const sent = envelope({ job: "quick" });
     await seedRun(store, sent);
     expect((await invoker.processEnvelope(sent, { attempt: 1 })).outcome).toBe("succeeded");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.advanceTimersByTimeAsync(50);
     expect(signal?.aborted).toBe(false);
   });
 
@@ -99,9 +112,12 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow");
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    await invoker.processSqsEvent(sqsEvent(sqsRecord({ envelope: sent })), {
-      getRemainingTimeInMillis: () => 1_040,
-    });
+    await after(
+      40,
+      invoker.processSqsEvent(sqsEvent(sqsRecord({ envelope: sent })), {
+        getRemainingTimeInMillis: () => 1_040,
+      }),
+    );
     expect(seen.afterMs).toBeGreaterThanOrEqual(35);
     expect(seen.afterMs).toBeLessThan(1_000);
   });
