@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** Settles `work` after advancing the fake timers by `ms`. */
-async function after<T>(ms: number, work: Promise<T>): Promise<T> {
+async function settledAfter<T>(ms: number, work: Promise<T>): Promise<T> {
   await vi.advanceTimersByTimeAsync(ms);
   return work;
 }
@@ -49,7 +49,7 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow", 0.05);
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    const result = await after(50, invoker.processEnvelope(sent, { attempt: 1 }));
+    const result = await settledAfter(50, invoker.processEnvelope(sent, { attempt: 1 }));
     expect(seen.afterMs).toBeGreaterThanOrEqual(45);
     expect(seen.reason).toMatchObject({
       name: "TimeoutError",
@@ -67,7 +67,7 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow", 600);
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    await after(40, invoker.processEnvelope(sent, { attempt: 1, deadline: NOW + 40 }));
+    await settledAfter(40, invoker.processEnvelope(sent, { attempt: 1, deadline: NOW + 40 }));
     expect(seen.afterMs).toBeGreaterThanOrEqual(35);
     expect(seen.afterMs).toBeLessThan(1_000);
     expect((seen.reason as Error).message).toBe(
@@ -85,7 +85,7 @@ describe("the job's abort signal", () => {
     });
     const sent = envelope({ job: "stubborn" });
     await seedRun(store, sent);
-    const result = await after(30, invoker.processEnvelope(sent, { attempt: 1 }));
+    const result = await settledAfter(30, invoker.processEnvelope(sent, { attempt: 1 }));
     expect(result.outcome).toBe("failed-retry");
     expect((await runOf(store, sent))?.status).toBe("RETRYING");
   });
@@ -112,7 +112,7 @@ describe("the job's abort signal", () => {
     const seen = signalWatcher("slow");
     const sent = envelope({ job: "slow" });
     await seedRun(store, sent);
-    await after(
+    await settledAfter(
       40,
       invoker.processSqsEvent(sqsEvent(sqsRecord({ envelope: sent })), {
         getRemainingTimeInMillis: () => 1_040,
