@@ -8,7 +8,7 @@ import { encodeEnvelope, JOB_ATTRIBUTE } from "./envelope.js";
 import { type Dispatch, type DispatchResult, MAX_DELAY_SECONDS } from "./types.js";
 
 /** PublishBatch and SendMessageBatch take at most 10 entries… */
-const MAX_BATCH_ENTRIES = 10;
+export const MAX_BATCH_ENTRIES = 10;
 /** …and at most 256 KiB in all, as does one message (body plus attributes). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 

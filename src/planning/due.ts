@@ -52,20 +52,6 @@ export interface DuePlan {
   readonly ended: boolean;
 }
 
-/** DynamoDB refuses a transaction over 4 MB; keep a claim well inside it. */
-const CLAIM_BUDGET_BYTES = 3_500_000;
-/** What a schedule or run item holds besides its payload, generously. */
-const ITEM_OVERHEAD_BYTES = 2_048;
-
-/**
- * How many run records fit in one claim: the schedule item and every run each carry the
- * payload, so near the payload limit only ~12 runs fit where small payloads allow 25.
- */
-function runsThatFit(record: ScheduleRecord): number {
-  const item = Buffer.byteLength(JSON.stringify(record.payload)) + ITEM_OVERHEAD_BYTES;
-  return Math.floor(CLAIM_BUDGET_BYTES / item) - 1;
-}
-
 /**
  * Plans the claim of a due schedule at `now`, or returns undefined when it is not due: not
  * ENABLED, no next run, or its `dueAt` is after `now` (after `now + lookaheadMs` for a precise
@@ -99,7 +85,7 @@ export function planDue(
   if (record.state !== SCHEDULE_STATE.ENABLED || first === undefined) return undefined;
   const horizon = record.precise ? now + opts.lookaheadMs : now;
   if ((record.dueAt ?? first) > horizon) return undefined;
-  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim, runsThatFit(record)));
+  const cap = Math.max(1, Math.min(25, opts.maxRunsPerClaim));
 
   const runs: RunRecord[] = [];
   let claimed = record.runCount;

@@ -28,9 +28,12 @@ export type FirstRun = (typeof FIRST_RUN)[keyof typeof FIRST_RUN];
 
 /** Status of one occurrence (a run). Final statuses never change again. */
 export const RUN_STATUS = {
-  /** Claimed by a tick, not yet handed to the transport (the outbox). */
+  /**
+   * Asked for (run-now), not yet handed to the transport. A scheduled occurrence has no record
+   * until it starts: the tick keeps nothing between its dispatch and its start.
+   */
   PENDING: "PENDING",
-  /** Handed to SNS/SQS. */
+  /** Handed to SNS/SQS by run-now. */
   DISPATCHED: "DISPATCHED",
   RUNNING: "RUNNING",
   /** Failed, and the transport will deliver it again. */
@@ -128,8 +131,11 @@ export interface RunRecord {
   readonly status: RunStatus;
   /** Deliveries so far (0 until the first starts). */
   readonly attempt: number;
-  /** The payload it runs with (kept so that a PENDING run can be re-driven). */
-  readonly payload: JsonValue;
+  /**
+   * The payload it ran with, when the writer kept it (run-now does; the invoke side does not, so
+   * that a run item stays small: the schedule holds the payload).
+   */
+  readonly payload?: JsonValue;
   /** Asked for by run-now rather than by the schedule. */
   readonly manual?: boolean;
   /** Send straight to SQS with a delay (precise schedules). */
@@ -182,15 +188,8 @@ export interface ListSchedulesOptions {
 export interface QueryDueOptions {
   /** Schedules with `dueAt <= dueBefore`. */
   readonly dueBefore: number;
-  /** Page size, default 100. */
-  readonly limit?: number;
-  readonly cursor?: string;
-}
-
-/** Options of {@link ScheduleStore.listPendingRuns}. */
-export interface ListPendingRunsOptions {
-  /** PENDING runs with `createdAt <= createdBefore`. */
-  readonly createdBefore: number;
+  /** Only this shard of the due index (0 ≤ shard < {@link ScheduleStore.dueShards}); default all. */
+  readonly shard?: number;
   /** Page size, default 100. */
   readonly limit?: number;
   readonly cursor?: string;
@@ -205,12 +204,23 @@ export interface ListRunsOptions {
   readonly cursor?: string;
 }
 
-/** What one claim writes, all or nothing. */
+/** Options of {@link ScheduleStore.countDue}. */
+export interface CountDueOptions {
+  /** Schedules with `dueAt <= dueBefore`. */
+  readonly dueBefore: number;
+  /** Only this shard; default all. */
+  readonly shard?: number;
+  /** Stop counting here: the answer is then a lower bound. */
+  readonly max: number;
+}
+
+/**
+ * What one claim writes: the occurrences' final records first, then the schedule, on the
+ * condition that it is unchanged since it was read. The tick dispatches an occurrence *before*
+ * claiming it (see docs/claims.md): the schedule staying due is what re-sends it after a crash.
+ */
 export interface Claim {
-  /**
-   * The schedule exactly as it was read; the claim holds only if its `version` is unchanged
-   * (an adapter may write this record with `changes` applied in place of the stored one).
-   */
+  /** The schedule exactly as it was read; the claim holds only if its `version` is unchanged. */
   readonly schedule: ScheduleRecord;
   /**
    * The new values of the schedule's fields, applied as by `updateSchedule`, except that
@@ -220,11 +230,24 @@ export interface Claim {
    */
   readonly changes: ScheduleChanges;
   /**
-   * Run records to create; each must not exist yet. At most 25, with distinct `scheduledAt`.
-   * Each carries the payload, and DynamoDB refuses a transaction over 4 MB: with payloads near
-   * the 256 KiB limit, claim fewer runs at a time (about 14), or the claim fails with StoreError.
+   * Final records of occurrences that are not run (MISSED, EXPIRED), at most 25, with distinct
+   * `scheduledAt`. Each is created unless a run of its occurrence exists already (an earlier,
+   * crashed claim wrote it, or run-now made one), which is kept as it is. They are written even
+   * when the schedule's condition then fails: such an occurrence was not run either way.
    */
-  readonly runs: readonly RunRecord[];
+  readonly records: readonly RunRecord[];
+}
+
+/** The lease on a piece of the tick's work (a due-index shard), so that ticks never overlap. */
+export interface Lease {
+  /** What is leased, e.g. `tick#3`. */
+  readonly name: string;
+  /** Who takes it: unique per tick. */
+  readonly owner: string;
+  /** Epoch ms until which it is held; the holder must be done by then. */
+  readonly until: number;
+  /** The taker's clock: a lease whose `until` is at or before this has expired. */
+  readonly now: number;
 }
 
 /** Why a claim did not take. */
@@ -234,8 +257,6 @@ export const CLAIM_REFUSAL = {
    * DynamoDB this also covers a concurrent transaction on the schedule). Re-read it.
    */
   scheduleChanged: "schedule-changed",
-  /** One of the runs exists already (e.g. created by run-now); nothing was written. */
-  runExists: "run-exists",
 } as const;
 export type ClaimRefusal = (typeof CLAIM_REFUSAL)[keyof typeof CLAIM_REFUSAL];
 
@@ -248,21 +269,25 @@ export type ClaimResult =
  * Where schedules and their runs live.
  *
  * Promises:
- * - `claim` is atomic: the schedule changes and every run record is created, or nothing is
- *   written. Of two claims made from the same read of a schedule, at most one succeeds.
+ * - `claim` writes its final records, then the schedule only if its version is still the one
+ *   read: of two claims made from the same read of a schedule, at most one advances it. A claim
+ *   interrupted between the two leaves the schedule due, and the next claim completes it.
+ * - `acquireLease` gives a lease to one owner at a time until it expires or is released.
  * - `queryDue` reads an index of due schedules: its cost grows with the number of due schedules
  *   returned, never with the number stored. It returns ENABLED schedules with
  *   `dueAt <= dueBefore`, ascending by `dueAt`.
  * - `listRuns` returns a schedule's runs newest (latest `scheduledAt`) first.
- * - `updateRun` is conditional on the run's current status, so two deliveries of one occurrence
- *   cannot both start it.
+ * - `updateRun` and `startRun` are conditional on the run's current status, so two deliveries
+ *   of one occurrence cannot both start it.
+ * - `dueShards` is recorded with the data at first use; every writer places schedules by the
+ *   recorded value, and an adapter configured with another value refuses to open.
  * - Writes that lose a condition throw {@link ConflictError}; a missing schedule on update
  *   throws {@link ScheduleNotFoundError}; an existing id on create throws
  *   {@link ScheduleExistsError}. Other backend failures throw {@link StoreError} with `cause`.
  *
  * Not promised:
  * - `queryDue` may return a schedule that a concurrent claim has just advanced: claims re-check.
- * - Listings other than `queryDue` and `listPendingRuns` may be O(table) on an adapter without
+ * - Listings other than `queryDue` may be O(table) on an adapter without
  *   an index for them (e.g. `listSchedules` filtered by job on DynamoDB scans); they are for
  *   people and the CLI, not for the tick.
  * - Runs past `expiresAt` may linger until the backend purges them.
@@ -287,10 +312,21 @@ export interface ScheduleStore {
   /** Schedules sorted by `nextRunAt` ascending (those without one last), filtered. */
   listSchedules(options?: ListSchedulesOptions): Promise<Page<ScheduleRecord>>;
 
+  /** How many shards the due index has; `queryDue` and `countDue` take 0 … n−1. */
+  dueShards(): Promise<number>;
   /** Due ENABLED schedules, ascending by `dueAt`, from the due index (never a scan). */
   queryDue(options: QueryDueOptions): Promise<Page<ScheduleRecord>>;
-  /** Atomically advances a schedule and creates its run records; see {@link Claim}. */
+  /** How many schedules `queryDue` would return, counting at most `max` (a lower bound then). */
+  countDue(options: CountDueOptions): Promise<number>;
+  /** Writes a claim's final records, then advances the schedule if unchanged; see {@link Claim}. */
   claim(claim: Claim): Promise<ClaimResult>;
+  /**
+   * Takes `lease.name` for `lease.owner` until `lease.until` if nobody holds it, its holder's
+   * lease expired (`until <= now`), or `owner` holds it already; false when another owner does.
+   */
+  acquireLease(lease: Lease): Promise<boolean>;
+  /** Gives a lease back, if `owner` still holds it. */
+  releaseLease(name: string, owner: string): Promise<void>;
 
   /**
    * Creates a run that does not exist yet (run-now); ConflictError if it does. Like `claim`, it
@@ -310,10 +346,19 @@ export interface ScheduleStore {
     changes: RunChanges,
     condition: { readonly expect: readonly RunStatus[]; readonly staleRunningBefore?: number },
   ): Promise<RunRecord>;
+  /**
+   * Starts (or ends unstarted) the run of `run.scheduleId` at `run.scheduledAt`: creates it as
+   * `run` when no run of that occurrence exists, else applies `run`'s fields over the stored one
+   * (keeping its `createdAt`, `manual` and `payload`) if its status is one of `expect` or it is
+   * RUNNING and started before `staleRunningBefore`; otherwise throws {@link ConflictError}. One
+   * conditional write: the invoke side's first write of a delivery, which reads nothing first.
+   */
+  startRun(
+    run: RunRecord,
+    condition: { readonly expect: readonly RunStatus[]; readonly staleRunningBefore?: number },
+  ): Promise<RunRecord>;
   /** A schedule's runs, newest first. */
   listRuns(scheduleId: string, options?: ListRunsOptions): Promise<Page<RunRecord>>;
-  /** PENDING runs created at or before `createdBefore`, oldest first, from an index. */
-  listPendingRuns(options: ListPendingRunsOptions): Promise<Page<RunRecord>>;
 
   /** Releases connections/files. */
   close(): Promise<void>;

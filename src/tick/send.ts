@@ -1,82 +1,45 @@
 /**
- * The tick's side of the outbox: turning claimed runs into transport messages, handing them
- * over, and marking the accepted ones DISPATCHED.
+ * The tick's dispatch batcher. Claims run concurrently and each sends its own runs; sends made
+ * in the same turn of the event loop go out together, in batches of the transports' size (10),
+ * each batch a call of its own so that one slow call holds back only its batch.
  */
-import type { Clock } from "../clock.js";
-import { dispatchOf } from "../dispatch/envelope.js";
-import type { Dispatcher } from "../dispatch/types.js";
-import { ConflictError } from "../errors.js";
-import type { JobLogger } from "../registry/types.js";
-import { RUN_STATUS, type RunRecord, type ScheduleStore } from "../store/types.js";
+import { MAX_BATCH_ENTRIES } from "../dispatch/batch.js";
+import type { Dispatch, Dispatcher } from "../dispatch/types.js";
+import { DispatchError } from "../errors.js";
 
-/** What sending needs of the tick's dependencies (`TickDependencies` is one). */
-export interface SendDependencies {
-  readonly store: ScheduleStore;
-  readonly dispatcher: Dispatcher;
-  readonly clock: Clock;
-  readonly logger?: JobLogger;
+/** Sends one dispatch; resolves with the transport's error, or undefined once it accepted it. */
+export type Send = (dispatch: Dispatch) => Promise<Error | undefined>;
+
+interface Waiting {
+  readonly dispatch: Dispatch;
+  readonly done: (error: Error | undefined) => void;
 }
 
-/** Dispatch chunk: keeps one failing call from holding back more than this many runs. */
-const CHUNK = 50;
+/** A {@link Send} over `dispatcher` that batches what is sent in one turn of the event loop. */
+export function createBatchSender(dispatcher: Dispatcher): Send {
+  let queue: Waiting[] = [];
 
-/**
- * Returns a function that dispatches runs and marks the accepted ones DISPATCHED, returning how
- * many the transport accepted. Runs it refused stay PENDING for a later re-drive.
- */
-export function runSender(
-  deps: SendDependencies,
-  counts: { failed: number },
-  markDispatched: boolean,
-): (runs: readonly RunRecord[], now: number) => Promise<number> {
-  return async (runs, now) => {
-    let accepted = 0;
-    for (let start = 0; start < runs.length; start += CHUNK) {
-      const chunk = runs.slice(start, start + CHUNK);
-      let failed: ReadonlySet<string>;
-      try {
-        const result = await deps.dispatcher.dispatch(chunk.map((run) => dispatchOf(run, now)));
-        failed = new Set(result.failed.map((f) => f.runId));
-        for (const f of result.failed) {
-          deps.logger?.warn("transport refused a run; it stays PENDING and will be re-driven", {
-            runId: f.runId,
-            error: f.error.message,
-          });
-        }
-      } catch (error) {
-        deps.logger?.error("dispatch failed; the runs stay PENDING and will be re-driven", {
-          runs: chunk.length,
-          error: String(error),
-        });
-        counts.failed += chunk.length;
-        continue;
-      }
-      counts.failed += failed.size;
-      const sent = chunk.filter((run) => !failed.has(run.runId));
-      accepted += sent.length;
-      if (markDispatched) await Promise.all(sent.map((run) => markSent(deps, run)));
+  const sendBatch = async (batch: readonly Waiting[]): Promise<void> => {
+    try {
+      const result = await dispatcher.dispatch(batch.map((w) => w.dispatch));
+      const failed = new Map(result.failed.map((f) => [f.runId, f.error]));
+      for (const w of batch) w.done(failed.get(w.dispatch.envelope.runId));
+    } catch (error) {
+      const cause = error instanceof Error ? error : new DispatchError(String(error));
+      for (const w of batch) w.done(cause);
     }
-    return accepted;
   };
-}
+  const flush = (): void => {
+    const taken = queue;
+    queue = [];
+    for (let i = 0; i < taken.length; i += MAX_BATCH_ENTRIES) {
+      void sendBatch(taken.slice(i, i + MAX_BATCH_ENTRIES));
+    }
+  };
 
-/** PENDING → DISPATCHED; losing means the invoke side already started it, which is fine. */
-async function markSent(deps: SendDependencies, run: RunRecord): Promise<void> {
-  const at = deps.clock.now().getTime();
-  try {
-    await deps.store.updateRun(
-      run.scheduleId,
-      run.scheduledAt,
-      { status: RUN_STATUS.DISPATCHED, dispatchedAt: at, updatedAt: at },
-      { expect: [RUN_STATUS.PENDING] },
-    );
-  } catch (error) {
-    if (error instanceof ConflictError) return;
-    // The run stays PENDING and is re-dispatched after the grace period: a duplicate the
-    // invoke side deduplicates by run id.
-    deps.logger?.warn("could not mark a run DISPATCHED", {
-      runId: run.runId,
-      error: String(error),
+  return (dispatch) =>
+    new Promise((resolve) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ dispatch, done: resolve });
     });
-  }
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { type Clock, manualClock } from "../../src/clock.js";
 import { createSchedule, runNow } from "../../src/control/index.js";
+import type { Dispatcher } from "../../src/dispatch/types.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import type { ScheduleRecord, ScheduleStore } from "../../src/store/types.js";
 import { runTick, type TickOptions } from "../../src/tick/tick.js";
@@ -40,7 +41,7 @@ async function put(overrides: Partial<ScheduleRecord>): Promise<ScheduleRecord> 
 }
 
 describe("the tick", () => {
-  it("runs a new schedule at once, with its payload, and marks it DISPATCHED", async () => {
+  it("runs a new schedule at once, with its payload, and writes no run record before it starts", async () => {
     const { schedule } = await createSchedule(
       { job: "hello", expression: "rate(1 hour)", payload: { name: "Ada" } },
       { store, clock },
@@ -61,8 +62,7 @@ describe("the tick", () => {
         },
       },
     ]);
-    const run = await store.getRun(schedule.id, ms(T0));
-    expect(run).toMatchObject({ status: "DISPATCHED", dispatchedAt: ms(T0) + 400 });
+    expect(await store.getRun(schedule.id, ms(T0))).toBeUndefined();
     expect((await store.getSchedule(schedule.id))?.nextRunAt).toBe(ms("2026-01-05T01:00:00Z"));
   });
 
@@ -132,58 +132,70 @@ describe("the tick", () => {
       tick({ pageSize: 7 }, { store: shared }),
     ]);
     expect((a?.claimed ?? 0) + (b?.claimed ?? 0)).toBe(40);
-    expect((a?.lost ?? 0) + (b?.lost ?? 0)).toBeGreaterThan(0);
+    // The shard's lease lets one tick work it; the other finds it busy.
+    expect((a?.busy ?? 0) + (b?.busy ?? 0)).toBe(1);
     const counts = dispatchCounts(dispatcher.accepted);
     expect(counts.size).toBe(40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it("re-drives a run left PENDING by a crash between claim and dispatch, after the grace period", async () => {
+  it("leaves a shard alone while another tick holds its lease, and works it once that lease expires", async () => {
     await put({});
-    dispatcher.throwNext();
-    const crashed = await tick();
-    expect(crashed).toMatchObject({ claimed: 1, dispatched: 0, failed: 1 });
-    expect((await store.getRun("s1", ms(T0)))?.status).toBe("PENDING");
-
-    clock.advance(60_000);
-    const early = await tick({ redriveGraceMs: 120_000 });
-    expect(early.redriven).toBe(0);
-
-    clock.advance(61_000);
-    const late = await tick({ redriveGraceMs: 120_000 });
-    expect(late.redriven).toBe(1);
-    expect((await store.getRun("s1", ms(T0)))?.status).toBe("DISPATCHED");
-    expect(dispatchCounts(dispatcher.accepted).get(`s1@2026-01-05T00:00:00.000Z`)).toBe(1);
+    const held = { name: "tick#0", owner: "another tick", now: ms(T0) };
+    expect(await store.acquireLease({ ...held, until: ms(T0) + 30_000 })).toBe(true);
+    expect(await tick()).toMatchObject({ busy: 1, read: 0, dispatched: 0 });
+    clock.advance(30_000);
+    expect(await tick()).toMatchObject({ busy: 0, claimed: 1, dispatched: 1 });
   });
 
-  it("leaves a run the transport refused PENDING for a later re-drive", async () => {
+  it("sends an occurrence again when its claim failed after the send, and claims it then", async () => {
     await put({});
-    dispatcher.refuse(["s1@2026-01-05T00:00:00.000Z"]);
-    expect(await tick()).toMatchObject({ claimed: 1, dispatched: 0, failed: 1 });
-    expect((await store.getRun("s1", ms(T0)))?.status).toBe("PENDING");
-  });
-
-  it("accepts that the invoke side started a run before the tick marked it DISPATCHED", async () => {
-    await put({});
-    const racing = recordingDispatcher();
-    const startsAtOnce = {
-      ...racing,
-      async dispatch(dispatches: Parameters<typeof racing.dispatch>[0]) {
-        for (const d of dispatches) {
-          const at = ms(d.envelope.scheduledAt);
-          await store.updateRun(
-            "s1",
-            at,
-            { status: "RUNNING", startedAt: at },
-            { expect: ["PENDING"] },
-          );
-        }
-        return racing.dispatch(dispatches);
+    let failClaims = 1;
+    const crashing: ScheduleStore = {
+      ...store,
+      claim: (claim) => {
+        if (failClaims-- > 0) return Promise.reject(new Error("connection reset"));
+        return store.claim(claim);
       },
     };
-    const summary = await runTick({ store, dispatcher: startsAtOnce, clock });
-    expect(summary).toMatchObject({ dispatched: 1, failed: 0 });
-    expect((await store.getRun("s1", ms(T0)))?.status).toBe("RUNNING");
+    expect(await tick({}, { store: crashing })).toMatchObject({
+      dispatched: 1,
+      claimed: 0,
+      failed: 1,
+    });
+    // Still due: the schedule's place on the due index is what sends it again.
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms(T0));
+    expect(await tick({}, { store: crashing })).toMatchObject({ dispatched: 1, claimed: 1 });
+    // Twice on the wire; the invoke side starts a run id once (startRun is conditional).
+    expect(dispatchCounts(dispatcher.accepted).get("s1@2026-01-05T00:00:00.000Z")).toBe(2);
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms("2026-01-05T01:00:00Z"));
+  });
+
+  it("does not claim a schedule whose send failed, so the next tick sends it", async () => {
+    await put({});
+    dispatcher.throwNext();
+    expect(await tick()).toMatchObject({ claimed: 0, dispatched: 0, failed: 1 });
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms(T0));
+    expect(await tick()).toMatchObject({ claimed: 1, dispatched: 1, failed: 0 });
+  });
+
+  it("leaves a schedule whose run the transport refused due, for the next tick", async () => {
+    await put({});
+    dispatcher.refuse(["s1@2026-01-05T00:00:00.000Z"]);
+    expect(await tick()).toMatchObject({ claimed: 0, dispatched: 0, failed: 1 });
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms(T0));
+  });
+
+  it("loses the claim of a schedule updated after it was read, its runs already sent", async () => {
+    await put({});
+    const updating: Dispatcher = {
+      async dispatch(dispatches) {
+        await store.updateSchedule("s1", { payload: { changed: true } });
+        return dispatcher.dispatch(dispatches);
+      },
+    };
+    const summary = await runTick({ store, dispatcher: updating, clock });
+    expect(summary).toMatchObject({ dispatched: 1, claimed: 0, lost: 1 });
   });
 
   it("reports an expired deadline to the errors topic and ends the schedule", async () => {
@@ -238,11 +250,12 @@ describe("the tick", () => {
     expect(await tick()).toMatchObject({ claimed: 1, failed: 1, dispatched: 1 });
   });
 
-  it("advances past an occurrence that run-now already created at the same instant", async () => {
+  it("sends an occurrence that run-now already created at the same instant, and advances", async () => {
     await createSchedule({ id: "s1", job: "hello", expression: "rate(1 hour)" }, { store, clock });
     const { run } = await runNow("s1", { store, clock });
     expect(run.scheduledAt).toBe(ms(T0));
-    expect(await tick()).toMatchObject({ claimed: 1, lost: 0, dispatched: 0 });
+    // The invoke side finds the run exists and starts it at most once.
+    expect(await tick()).toMatchObject({ claimed: 1, lost: 0, dispatched: 1 });
     expect(await store.getSchedule("s1")).toMatchObject({
       nextRunAt: ms("2026-01-05T01:00:00Z"),
       runCount: 1,
@@ -254,5 +267,67 @@ describe("the tick", () => {
     await put({ nextRunAt: ms("2026-01-02T00:00:00Z") });
     expect(await tick()).toMatchObject({ claimed: 1, dispatched: 1 });
     expect(dispatcher.accepted[0]?.envelope.scheduledAt).toBe("2026-01-05T00:00:00.000Z");
+  });
+
+  it("keeps at most `concurrency` claims in flight, and a slow claim holds up none of the others", async () => {
+    for (let i = 0; i < 30; i++) await put({ id: `s${String(i).padStart(2, "0")}` });
+    let inFlight = 0;
+    let most = 0;
+    let releaseSlow: (() => void) | undefined;
+    const slowGate = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    const watched: ScheduleStore = {
+      ...store,
+      async claim(claim) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        if (claim.schedule.id === "s00") await slowGate;
+        else await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return store.claim(claim);
+      },
+    };
+    const running = tick({ concurrency: 4, pageSize: 5 }, { store: watched });
+    // Every other schedule gets claimed while s00's claim hangs (bounded wait, no real time).
+    for (let turn = 0; turn < 10_000; turn++) {
+      const { items } = await store.queryDue({ dueBefore: ms(T0) });
+      if (items.length === 1) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await store.queryDue({ dueBefore: ms(T0) })).items.map((s) => s.id)).toEqual(["s00"]);
+    releaseSlow?.();
+    expect(await running).toMatchObject({ claimed: 30, backlog: 0 });
+    expect(most).toBe(4);
+  });
+
+  it("hands shards whose first page is full to other workers when it fans out eagerly", async () => {
+    for (let i = 0; i < 5; i++) await put({ id: `s${i}` });
+    const handedOff: number[][] = [];
+    const fanOut = {
+      eager: true,
+      handOff: async (shards: readonly number[]) => void handedOff.push([...shards]),
+    };
+    expect(await tick({ pageSize: 3, fanOut })).toMatchObject({ claimed: 0, handedOff: [0] });
+    expect(handedOff).toEqual([[0]]);
+    // A light shard is worked where it is.
+    expect(await tick({ pageSize: 10, fanOut })).toMatchObject({ claimed: 5, handedOff: [] });
+  });
+
+  it("hands a shard left unfinished at its deadline on to another worker, with an honest backlog", async () => {
+    for (let i = 0; i < 10; i++) await put({ id: `s${i}` });
+    const slow: Clock = {
+      now: () => {
+        clock.advance(1_000);
+        return clock.now();
+      },
+    };
+    const handedOff: number[] = [];
+    const fanOut = { handOff: async (shards: readonly number[]) => void handedOff.push(...shards) };
+    const summary = await tick({ deadline: ms(T0) + 5_500, fanOut }, { clock: slow });
+    expect(summary.backlog).toBeGreaterThan(0);
+    expect(summary.claimed + summary.backlog).toBe(10);
+    expect(summary.handedOff).toEqual([0]);
+    expect(handedOff).toEqual([0]);
   });
 });
