@@ -20,6 +20,8 @@ export const ENV = {
   errorsTopicArn: "ERRORS_TOPIC_ARN",
   /** Days run records are kept (DynamoDB TTL), default 30. */
   runRetentionDays: "RUN_RETENTION_DAYS",
+  /** SQS queue of shard work items (`{"shard": n}`) that the tick function hands on and consumes. */
+  tickShardsQueueUrl: "TICK_SHARDS_QUEUE_URL",
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
