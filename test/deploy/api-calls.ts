@@ -17,6 +17,11 @@ export interface ApiCall {
 export interface Permission {
   readonly action: string;
   readonly resource: string;
+  /**
+   * DynamoDB: the partition key values the request touches (IAM's `dynamodb:LeadingKeys`);
+   * absent when the request names none this file can read.
+   */
+  readonly leadingKeys?: readonly string[];
 }
 
 /** A proxy that forwards to `target` and records every AWS API call it passes on. */
@@ -106,6 +111,36 @@ const TRANSACT_ITEM_ACTION: Record<string, string> = {
   Get: "dynamodb:GetItem",
 };
 
+/** The table's partition key (SCHEDULE_TABLE.partitionKey). */
+const PARTITION_KEY = "pk";
+
+/** The partition key of an item or key in DynamoDB JSON (`{ pk: { S: "…" } }`). */
+function partitionKeyOf(item: unknown): string | undefined {
+  const value = (item as Record<string, { S?: unknown }> | undefined)?.[PARTITION_KEY]?.S;
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The partition key a Query's key condition binds (`pk = :v`, or `#n = :v` with #n → pk). */
+function queriedPartitionKey(params: Record<string, unknown>): string | undefined {
+  const expression = String(params.KeyConditionExpression ?? "");
+  const names = (params.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (params.ExpressionAttributeValues ?? {}) as Record<string, { S?: unknown }>;
+  for (const [, left, right] of expression.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+    const name = left?.startsWith("#") ? names[left] : left;
+    const value = values[right ?? ""]?.S;
+    if (name === PARTITION_KEY && typeof value === "string") return value;
+  }
+  return undefined;
+}
+
+/** The leading keys of a single-item or Query call on the table (not on an index). */
+function leadingKeysOf(operation: string, params: Record<string, unknown>): string[] | undefined {
+  if (params.IndexName !== undefined) return undefined;
+  const key =
+    operation === "Query" ? queriedPartitionKey(params) : partitionKeyOf(params.Key ?? params.Item);
+  return key === undefined ? undefined : [key];
+}
+
 /** The permissions AWS checks for `call`, in `region` of `account`. */
 export function permissionsOf(call: ApiCall, region: string, account: string): Permission[] {
   const table = (name: unknown, index?: unknown) =>
@@ -120,10 +155,17 @@ export function permissionsOf(call: ApiCall, region: string, account: string): P
       if (operation === "TransactWriteItems" || operation === "TransactGetItems") {
         const items = (params.TransactItems ?? []) as Record<string, { TableName: string }>[];
         return items.flatMap((item) =>
-          Object.entries(item).map(([kind, detail]) => ({
-            action: TRANSACT_ITEM_ACTION[kind] ?? `dynamodb:${kind}`,
-            resource: table(detail.TableName),
-          })),
+          Object.entries(item).map(([kind, detail]) => {
+            const key = partitionKeyOf(
+              (detail as { Key?: unknown; Item?: unknown }).Key ??
+                (detail as { Item?: unknown }).Item,
+            );
+            return {
+              action: TRANSACT_ITEM_ACTION[kind] ?? `dynamodb:${kind}`,
+              resource: table(detail.TableName),
+              ...(key === undefined ? {} : { leadingKeys: [key] }),
+            };
+          }),
         );
       }
       if (operation === "BatchWriteItem" || operation === "BatchGetItem") {
@@ -142,8 +184,13 @@ export function permissionsOf(call: ApiCall, region: string, account: string): P
           );
         });
       }
+      const leadingKeys = leadingKeysOf(operation, params);
       return [
-        { action: `dynamodb:${operation}`, resource: table(params.TableName, params.IndexName) },
+        {
+          action: `dynamodb:${operation}`,
+          resource: table(params.TableName, params.IndexName),
+          ...(leadingKeys === undefined ? {} : { leadingKeys }),
+        },
       ];
     }
     case "sqs": {
@@ -166,12 +213,18 @@ export function permissionsOf(call: ApiCall, region: string, account: string): P
   }
 }
 
+/** A statement's condition block: operator → condition key → values. */
+export type PolicyCondition = Readonly<
+  Record<string, Readonly<Record<string, string | readonly string[]>>>
+>;
+
 /** An IAM policy document, intrinsic functions resolved. */
 export interface PolicyDocument {
   readonly Statement: readonly {
     readonly Effect: string;
     readonly Action: string | readonly string[];
     readonly Resource: string | readonly string[];
+    readonly Condition?: PolicyCondition;
   }[];
 }
 
@@ -188,13 +241,37 @@ function matches(pattern: string, value: string, ignoreCase = false): boolean {
   return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
 }
 
+/**
+ * Whether `condition` holds for `permission`. Knows the one condition the template uses,
+ * `ForAllValues:StringLike`/`StringEquals` on `dynamodb:LeadingKeys`, and throws on any other
+ * rather than pass it unread. A request whose partition key this file cannot read does not
+ * satisfy it (IAM would let an empty set through; a real request always names its key).
+ */
+function conditionHolds(condition: PolicyCondition | undefined, permission: Permission): boolean {
+  if (condition === undefined) return true;
+  return Object.entries(condition).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, values]) => {
+      const like = operator === "ForAllValues:StringLike";
+      if (key !== "dynamodb:LeadingKeys" || !(like || operator === "ForAllValues:StringEquals")) {
+        throw new Error(`the IAM check does not know the condition ${operator} on ${key}`);
+      }
+      const { leadingKeys } = permission;
+      if (leadingKeys === undefined || leadingKeys.length === 0) return false;
+      return leadingKeys.every((leading) =>
+        listOf(values).some((value) => (like ? matches(value, leading) : value === leading)),
+      );
+    }),
+  );
+}
+
 /** Whether an Allow statement of `policy` grants `permission` (policies here have no Deny). */
 export function allows(policy: PolicyDocument, permission: Permission): boolean {
   return policy.Statement.some(
     (statement) =>
       statement.Effect === "Allow" &&
       listOf(statement.Action).some((action) => matches(action, permission.action, true)) &&
-      listOf(statement.Resource).some((resource) => matches(resource, permission.resource)),
+      listOf(statement.Resource).some((resource) => matches(resource, permission.resource)) &&
+      conditionHolds(statement.Condition, permission),
   );
 }
 
@@ -207,5 +284,10 @@ export function deniedBy(
   return calls
     .flatMap((call) => permissionsOf(call, where.region, where.account))
     .filter((permission) => !allows(policy, permission))
-    .map((permission) => `${permission.action} on ${permission.resource}`);
+    .map(
+      (permission) =>
+        `${permission.action} on ${permission.resource}${
+          permission.leadingKeys === undefined ? "" : ` (${permission.leadingKeys.join(", ")})`
+        }`,
+    );
 }

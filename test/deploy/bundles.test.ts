@@ -3,12 +3,19 @@ import {
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { SubscribeCommand } from "@aws-sdk/client-sns";
-import { ReceiveMessageCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import {
+  type Message,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+} from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
+import { ENV } from "../../src/environment.js";
+import { shardOf } from "../../src/store/dynamodb/codec.js";
 import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import { RUN_STATUS, type ScheduleStore } from "../../src/store/types.js";
+import type { TickSummary } from "../../src/tick/tick.js";
 import { subscribeNewQueue } from "../dispatch/aws-queues.js";
 import { awsEndpoint } from "../support/aws.js";
 import { scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
@@ -185,5 +192,135 @@ describe("the built bundles on the deployed stack", () => {
       expect.arrayContaining(["sns:Publish", "sqs:GetQueueUrl", "sqs:ChangeMessageVisibility"]),
     );
     expect(deniedByRole("InvokeRole", delivered.invokeCalls)).toEqual([]);
+  });
+
+  describe("fan-out over the shard queue", () => {
+    /**
+     * Receives (without deleting) the messages that arrive on `queueUrl`: until `expected` have,
+     * or `waitMs` has passed, then for another second, in which a duplicate would show.
+     */
+    async function receiveAll(
+      queueUrl: string,
+      expected: number,
+      waitMs: number,
+    ): Promise<Message[]> {
+      const messages: Message[] = [];
+      let deadline = Date.now() + waitMs;
+      let settling = false;
+      while (Date.now() < deadline) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageAttributeNames: ["All"],
+            MessageSystemAttributeNames: ["All"],
+          }),
+        );
+        messages.push(...Messages);
+        if (!settling && messages.length >= expected) {
+          settling = true;
+          deadline = Math.min(deadline, Date.now() + 1_000);
+        }
+        if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return messages;
+    }
+
+    /**
+     * Runs the tick bundle as the function would run, except that its shard queue's URL is on
+     * the recording proxy: the emulator's CloudFormation gives queues the real AWS host name,
+     * and the SDK sends to a queue URL's own host.
+     */
+    async function runTick(event: unknown, overrides: { Timeout?: number } = {}) {
+      const config = await functionConfiguration("TickFunction");
+      const queueName = physicalId("TickShardsQueue").split("/").pop() ?? "";
+      const summary = (await runBundle(
+        {
+          ...config,
+          ...overrides,
+          Environment: {
+            Variables: {
+              ...config.Environment?.Variables,
+              [ENV.tickShardsQueueUrl]: `${proxy.endpoint}/${STACK_ACCOUNT}/${queueName}`,
+            },
+          },
+        },
+        "dist/tick.mjs",
+        event,
+        proxy.endpoint,
+      )) as TickSummary;
+      return { summary, calls: proxy.calls.splice(0) };
+    }
+
+    it("hands a heavy shard to the queue, and the workers it feeds dispatch each occurrence once", async () => {
+      const shards = Number(deployed.stack.template.Parameters?.DueShards?.Default);
+      const ids = (prefix: string, count: number, onShard: (shard: string) => boolean) => {
+        const found: string[] = [];
+        for (let i = 0; found.length < count; i++) {
+          if (onShard(shardOf(`${prefix}-${i}`, shards))) found.push(`${prefix}-${i}`);
+        }
+        return found;
+      };
+      // One page of the due index is 100 schedules: 101 on shard 5 make its first page full.
+      const heavy = ids("burst", 101, (shard) => shard === "5");
+      const light = ids("light", 3, (shard) => shard !== "5");
+      for (const id of [...heavy, ...light]) {
+        await createSchedule({ id, job: "hello", expression: "rate(1 hour)" }, { store });
+      }
+      const shardQueueUrl = deployed.stack.outputs.TickShardsQueueUrl ?? "";
+      const { QueueArn: shardQueueArn = "" } = await queueAttributes(shardQueueUrl);
+      const rule = `arn:aws:events:${STACK_REGION}:${STACK_ACCOUNT}:rule/${physicalId("TickFunctionTick")}`;
+
+      // The schedule rule's tick works the light shards and hands the heavy one off at once.
+      const coordinator = await runTick(scheduledEvent(rule));
+      expect(coordinator.summary).toMatchObject({ claimed: 3, handedOff: [5], failed: 0 });
+      const [handedOff, ...none] = await receiveAll(shardQueueUrl, 1, 1_000);
+      expect(none).toEqual([]);
+      expect(JSON.parse(handedOff?.Body ?? "")).toEqual({ shard: 5 });
+
+      // A worker out of time at once hands the shard on, and counts what it leaves.
+      const late = await runTick(
+        sqsEvent(sqsRecordFromMessage(handedOff as Message, shardQueueArn)),
+        {
+          Timeout: 10,
+        },
+      );
+      expect(late.summary).toMatchObject({ claimed: 0, backlog: 101, handedOff: [5] });
+      const [handedOn, ...noMore] = await receiveAll(shardQueueUrl, 1, 1_000);
+      expect(noMore).toEqual([]);
+      expect(JSON.parse(handedOn?.Body ?? "")).toEqual({ shard: 5 });
+
+      // The next worker finishes the shard.
+      const worker = await runTick(
+        sqsEvent(sqsRecordFromMessage(handedOn as Message, shardQueueArn)),
+      );
+      expect(worker.summary).toMatchObject({
+        claimed: 101,
+        dispatched: 101,
+        handedOff: [],
+        backlog: 0,
+      });
+
+      const dispatched = (
+        await receiveAll(deployed.stack.outputs.InvocationsQueueUrl ?? "", 104, 15_000)
+      )
+        .map((message) => JSON.parse(message.Body ?? "{}") as { scheduleId: string; runId: string })
+        .filter((envelope) => /^(burst|light)-/.test(envelope.scheduleId));
+      expect(dispatched).toHaveLength(104);
+      expect(new Set(dispatched.map((envelope) => envelope.runId)).size).toBe(104);
+      expect(new Set(dispatched.map((envelope) => envelope.scheduleId))).toEqual(
+        new Set([...heavy, ...light]),
+      );
+
+      const calls = [...coordinator.calls, ...late.calls, ...worker.calls];
+      const operations = calls.map((call) => `${call.service}:${call.operation}`);
+      expect(operations).toEqual(
+        expect.arrayContaining(["sqs:SendMessageBatch", "dynamodb:DeleteItem", "dynamodb:Query"]),
+      );
+      // The count of what a stopped shard leaves is a Query too, with Select: COUNT.
+      expect(late.calls.some((call) => call.params.Select === "COUNT")).toBe(true);
+      expect(deniedByRole("TickRole", calls)).toEqual([]);
+    }, 120_000);
   });
 });

@@ -21,7 +21,16 @@ import { describe, expect, it } from "vitest";
 import { ENV } from "../../src/environment.js";
 import { SCHEDULE_TABLE_SCHEMA } from "../../src/store/dynamodb/table.js";
 import { awsClientConfig } from "../support/aws.js";
-import { type RoleStatement, resourceOf, roleStatementsOf, useDeployedStack } from "./stack.js";
+import { allows } from "./api-calls.js";
+import {
+  type RoleStatement,
+  resolvedRolePolicy,
+  resourceOf,
+  roleStatementsOf,
+  STACK_ACCOUNT,
+  STACK_REGION,
+  useDeployedStack,
+} from "./stack.js";
 
 /** Resource types the emulator's CloudFormation accepts but does not create. */
 const NOT_EMULATED = new Set([
@@ -78,6 +87,8 @@ describe("the deployed stack", () => {
         "ErrorsTopicArn",
         "InvocationsQueueUrl",
         "InvocationsDeadLetterQueueUrl",
+        "TickShardsQueueUrl",
+        "TickShardsDeadLetterQueueUrl",
       ]),
     );
   });
@@ -165,6 +176,7 @@ describe("the deployed stack", () => {
         [ENV.invocationsTopicArn]: deployed.stack.outputs.InvocationsTopicArn,
         [ENV.invocationsQueueUrl]: deployed.stack.outputs.InvocationsQueueUrl,
         [ENV.errorsTopicArn]: deployed.stack.outputs.ErrorsTopicArn,
+        [ENV.tickShardsQueueUrl]: deployed.stack.outputs.TickShardsQueueUrl,
       });
     },
   );
@@ -182,6 +194,45 @@ describe("the deployed stack", () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 0,
     });
+  });
+
+  it("feeds the tick function one shard work item at a time, at most TickShardWorkers at once", async () => {
+    const { EventSourceMappings } = await lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: physicalId("TickFunction") }),
+    );
+    const queue = await queueAttributes(deployed.stack.outputs.TickShardsQueueUrl ?? "");
+
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings?.[0]).toMatchObject({
+      EventSourceArn: queue.QueueArn,
+      BatchSize: 1,
+    });
+    // Checked on what CloudFormation is given: the emulator keeps no scaling configuration.
+    expect(resource("TickFunctionShards").Properties).toMatchObject({
+      ScalingConfig: { MaximumConcurrency: { Ref: "TickShardWorkers" } },
+    });
+    expect(deployed.stack.template.Parameters?.TickShardWorkers?.Default).toBe(50);
+  });
+
+  it("keeps a shard work item hidden longer than any tick, then dead-letters it after 3 receives", async () => {
+    const queue = await queueAttributes(deployed.stack.outputs.TickShardsQueueUrl ?? "");
+    const deadLetter = await queueAttributes(
+      deployed.stack.outputs.TickShardsDeadLetterQueueUrl ?? "",
+    );
+    const tickTimeout = deployed.stack.template.Parameters?.TickTimeoutSeconds as {
+      MaxValue?: number;
+    };
+
+    // Longer than the slowest tick plus its lease's 30 s margin: a retry finds the lease free.
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(
+      (tickTimeout.MaxValue ?? 0) + 30,
+    );
+    expect(JSON.parse(queue.RedrivePolicy ?? "{}")).toEqual({
+      deadLetterTargetArn: deadLetter.QueueArn,
+      maxReceiveCount: 3,
+    });
+    expect(queue.SqsManagedSseEnabled).toBe("true");
+    expect(deadLetter.SqsManagedSseEnabled).toBe("true");
   });
 
   it("runs the tick from one EventBridge rule, once a minute", async () => {
@@ -261,17 +312,21 @@ describe("the deployed stack", () => {
       }
     }
     expect(actionsOf(roleStatements("TickRole"))).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
-      "dynamodb:UpdateItem",
       "logs:CreateLogStream",
       "logs:PutLogEvents",
       "sns:Publish",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ReceiveMessage",
+      "sqs:SendMessage",
       "sqs:SendMessage",
     ]);
     expect(actionsOf(roleStatements("InvokeRole"))).toEqual([
       "dynamodb:GetItem",
-      "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
       "logs:CreateLogStream",
@@ -283,5 +338,21 @@ describe("the deployed stack", () => {
       "sqs:GetQueueUrl",
       "sqs:ReceiveMessage",
     ]);
+  });
+
+  it.each([
+    ["TickRole", "dynamodb:DeleteItem", "LEASE#tick#3", true],
+    ["TickRole", "dynamodb:DeleteItem", "SCHEDULE#nightly", false],
+    ["TickRole", "dynamodb:DeleteItem", "CONFIG", false],
+    ["TickRole", "dynamodb:GetItem", "CONFIG", true],
+    ["TickRole", "dynamodb:GetItem", "SCHEDULE#nightly", false],
+    ["TickRole", "dynamodb:GetItem", "LEASE#tick#3", false],
+    ["InvokeRole", "dynamodb:UpdateItem", "SCHEDULE#nightly", true],
+    ["InvokeRole", "dynamodb:UpdateItem", "LEASE#tick#3", false],
+    ["InvokeRole", "dynamodb:GetItem", "CONFIG", false],
+  ])("lets %s %s an item keyed %s: %s", (role, action, key, allowed) => {
+    const table = `arn:aws:dynamodb:${STACK_REGION}:${STACK_ACCOUNT}:table/${deployed.stack.outputs.ScheduleTableName}`;
+    const policy = resolvedRolePolicy(deployed.stack, role);
+    expect(allows(policy, { action, resource: table, leadingKeys: [key] })).toBe(allowed);
   });
 });
