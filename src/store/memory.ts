@@ -1,37 +1,39 @@
 /**
- * The in-memory store, for tests and benchmarks. It keeps the due and PENDING indexes sorted,
- * so `queryDue` and `listPendingRuns` cost O(log n + page) like the real stores. Records are
- * copied in and out, so callers can never change what is stored by mutating what they got.
+ * The in-memory store, for tests, benchmarks and the local runner. It keeps the due index
+ * sorted, so `queryDue` costs O(log n + page) like the real stores, and bounds its run history
+ * so that a long-running process does not grow without end. Records are copied in and out, so
+ * callers can never change what is stored by mutating what they got.
  */
 import { type Clock, systemClock } from "../clock.js";
-import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../errors.js";
+import { ScheduleExistsError, ScheduleNotFoundError } from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { decodeCursor } from "./cursor.js";
 import {
+  checkClaimRecords,
   claimedSchedule,
   type DuePosition,
   isDue,
   isDuePosition,
   isListPosition,
-  isPendingPosition,
   matchesScheduleFilter,
   newSchedule,
   PAGE_SIZE,
-  type PendingPosition,
   pageOf,
   pageOfSchedules,
   pageSize,
+  readsTheOneShard,
   runConditionHolds,
   runExistsError,
   runRefusedError,
   runsBefore,
   scheduleUpdate,
+  startedRun,
   storedRun,
   updatedRun,
 } from "./records.js";
 import { compareTuples, SortedIndex } from "./sorted-index.js";
 import type { Page, RunRecord, ScheduleRecord, ScheduleStore } from "./types.js";
-import { CLAIM_REFUSAL, RUN_STATUS } from "./types.js";
+import { CLAIM_REFUSAL } from "./types.js";
 
 /** A schedule's runs: by scheduled time, and that time's order. */
 interface RunsOf {
@@ -61,10 +63,8 @@ function copySchedule(record: ScheduleRecord): ScheduleRecord {
 }
 
 function copyRun(run: RunRecord): RunRecord {
-  const copy: { -readonly [K in keyof RunRecord]: RunRecord[K] } = {
-    ...run,
-    payload: copyJson(run.payload),
-  };
+  const copy: { -readonly [K in keyof RunRecord]: RunRecord[K] } = { ...run };
+  if (run.payload !== undefined) copy.payload = copyJson(run.payload);
   if (run.result !== undefined) copy.result = copyJson(run.result);
   if (run.error !== undefined) copy.error = { ...run.error };
   return copy;
@@ -91,20 +91,44 @@ function indexPage<K extends readonly [number, ...unknown[]], T>(
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Stamps `updatedAt` when a write does not say when it happened. Default: the system clock. */
+  /**
+   * Stamps `updatedAt` when a write does not say when it happened, and tells which runs have
+   * expired. Default: the system clock.
+   */
   readonly clock?: Clock;
+  /** Runs kept per schedule, newest (latest `scheduledAt`) first; older ones are dropped. Default 1,000. */
+  readonly maxRunsPerSchedule?: number;
 }
+
+/** Default of {@link MemoryStoreOptions.maxRunsPerSchedule}. */
+export const DEFAULT_MAX_RUNS_PER_SCHEDULE = 1_000;
+
+/** A run's place in the expiry index: when it expires (epoch seconds), and its key. */
+type ExpiryKey = readonly [expiresAt: number, scheduleId: string, scheduledAt: number];
 
 /**
  * Creates an empty in-memory {@link ScheduleStore}. Nothing survives the process; see the
  * interface for the contract.
+ *
+ * Its run history is bounded, as DynamoDB's TTL bounds the table's: every write of a run first
+ * drops the runs (of any schedule) whose `expiresAt` (epoch seconds) is at or before the clock's
+ * now, and a schedule keeps at most `maxRunsPerSchedule` runs, its newest. A run written already
+ * expired stays until the next run write; `getRun` and `listRuns` never see dropped runs.
+ *
+ * @example
+ * const store = createMemoryStore({ clock: manualClock("2026-01-01T00:00:00Z"), maxRunsPerSchedule: 100 });
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleStore {
   const clock = options.clock ?? systemClock;
+  const maxRuns = Math.max(
+    1,
+    Math.floor(options.maxRunsPerSchedule ?? DEFAULT_MAX_RUNS_PER_SCHEDULE),
+  );
   const schedules = new Map<string, ScheduleRecord>();
   const due = new SortedIndex<DuePosition>(compareTuples);
   const runs = new Map<string, RunsOf>();
-  const pending = new SortedIndex<PendingPosition>(compareTuples);
+  const expiry = new SortedIndex<ExpiryKey>(compareTuples);
+  const leases = new Map<string, { readonly owner: string; readonly until: number }>();
 
   function putSchedule(next: ScheduleRecord): ScheduleRecord {
     const previous = schedules.get(next.id);
@@ -124,23 +148,61 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
     return entry;
   }
 
-  function pendingKey(run: RunRecord): PendingPosition {
-    return [run.createdAt, run.scheduleId, run.scheduledAt];
+  const expiryKey = (run: RunRecord): ExpiryKey | undefined =>
+    run.expiresAt === undefined ? undefined : [run.expiresAt, run.scheduleId, run.scheduledAt];
+
+  function dropRun(scheduleId: string, scheduledAt: number): void {
+    const entry = runs.get(scheduleId);
+    const run = entry?.byTime.get(scheduledAt);
+    if (entry === undefined || run === undefined) return;
+    const key = expiryKey(run);
+    if (key !== undefined) expiry.remove(key);
+    entry.byTime.delete(scheduledAt);
+    entry.order.remove(scheduledAt);
+    if (entry.byTime.size === 0) runs.delete(scheduleId);
+  }
+
+  /** Drops every run expired by now: the front of the expiry index, so O(dropped · log n). */
+  function dropExpired(): void {
+    const nowSeconds = clock.now().getTime() / 1_000;
+    for (;;) {
+      const first = expiry.from().next();
+      if (first.done === true || first.value[0] > nowSeconds) return;
+      dropRun(first.value[1], first.value[2]);
+    }
   }
 
   function putRun(next: RunRecord): RunRecord {
+    dropExpired();
     const entry = runsOf(next.scheduleId);
     const previous = entry.byTime.get(next.scheduledAt);
     if (previous === undefined) entry.order.insert(next.scheduledAt);
-    else if (previous.status === RUN_STATUS.PENDING) pending.remove(pendingKey(previous));
-    if (next.status === RUN_STATUS.PENDING) pending.insert(pendingKey(next));
+    else {
+      const key = expiryKey(previous);
+      if (key !== undefined) expiry.remove(key);
+    }
+    const key = expiryKey(next);
+    if (key !== undefined) expiry.insert(key);
     const stored = copyRun(next);
     entry.byTime.set(next.scheduledAt, stored);
+    while (entry.byTime.size > maxRuns) {
+      const oldest = entry.order.from().next();
+      if (oldest.done === true) break;
+      dropRun(next.scheduleId, oldest.value);
+    }
     return copyRun(stored);
   }
 
   function findRun(scheduleId: string, scheduledAt: number): RunRecord | undefined {
     return runs.get(scheduleId)?.byTime.get(scheduledAt);
+  }
+
+  /** The due index's keys up to `dueBefore`, from the start. */
+  function* dueUpTo(dueBefore: number): Generator<DuePosition> {
+    for (const key of due.from()) {
+      if (key[0] > dueBefore) return;
+      yield key;
+    }
   }
 
   // Every method body runs without an await, so each one is atomic with respect to the others.
@@ -165,7 +227,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       const current = schedules.get(id);
       if (current !== undefined && isDue(current)) due.remove([current.dueAt, id]);
       for (const run of runs.get(id)?.byTime.values() ?? []) {
-        if (run.status === RUN_STATUS.PENDING) pending.remove(pendingKey(run));
+        const key = expiryKey(run);
+        if (key !== undefined) expiry.remove(key);
       }
       runs.delete(id);
       return schedules.delete(id);
@@ -180,7 +243,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       return { ...page, items: page.items.map(copySchedule) };
     },
 
+    async dueShards() {
+      return 1;
+    },
+
     async queryDue(options) {
+      if (!readsTheOneShard(options.shard)) return { items: [] };
       const limit = pageSize(options.limit, PAGE_SIZE.due);
       const after =
         options.cursor === undefined ? undefined : decodeCursor(options.cursor, isDuePosition);
@@ -189,22 +257,40 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       );
     },
 
+    async countDue(options) {
+      if (!readsTheOneShard(options.shard)) return 0;
+      let count = 0;
+      for (const _ of dueUpTo(options.dueBefore)) {
+        if (count >= options.max) break;
+        count += 1;
+      }
+      return count;
+    },
+
     async claim(claim) {
-      const id = claim.schedule.id;
-      const current = schedules.get(id);
+      checkClaimRecords(claim);
+      for (const record of claim.records) {
+        if (findRun(record.scheduleId, record.scheduledAt) === undefined) putRun(storedRun(record));
+      }
+      const current = schedules.get(claim.schedule.id);
       if (current === undefined || current.version !== claim.schedule.version) {
         return { claimed: false, reason: CLAIM_REFUSAL.scheduleChanged };
       }
-      const times = new Set(claim.runs.map((run) => `${run.scheduleId}@${run.scheduledAt}`));
-      if (times.size < claim.runs.length) {
-        throw new StoreError(`claim of "${id}" has two runs at one scheduled time`);
-      }
-      if (claim.runs.some((run) => findRun(run.scheduleId, run.scheduledAt) !== undefined)) {
-        return { claimed: false, reason: CLAIM_REFUSAL.runExists };
-      }
-      const schedule = putSchedule(claimedSchedule(claim, clock.now().getTime()));
-      for (const run of claim.runs) putRun(storedRun(run));
-      return { claimed: true, schedule };
+      return {
+        claimed: true,
+        schedule: putSchedule(claimedSchedule(claim, clock.now().getTime())),
+      };
+    },
+
+    async acquireLease(lease) {
+      const held = leases.get(lease.name);
+      if (held !== undefined && held.owner !== lease.owner && held.until > lease.now) return false;
+      leases.set(lease.name, { owner: lease.owner, until: lease.until });
+      return true;
+    },
+
+    async releaseLease(name, owner) {
+      if (leases.get(name)?.owner === owner) leases.delete(name);
     },
 
     async createRun(run) {
@@ -228,6 +314,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       return putRun(updatedRun(run, changes, clock.now().getTime()));
     },
 
+    async startRun(run, condition) {
+      const current = findRun(run.scheduleId, run.scheduledAt);
+      if (current === undefined) return putRun(storedRun(run));
+      if (!runConditionHolds(current, condition)) {
+        throw runRefusedError(run.scheduleId, run.scheduledAt, condition, `is ${current.status}`);
+      }
+      return putRun(startedRun(current, run));
+    },
+
     async listRuns(scheduleId, options = {}) {
       const limit = pageSize(options.limit, PAGE_SIZE.runs);
       const before = runsBefore(options);
@@ -242,15 +337,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       }
       const items = found.slice(0, limit);
       return pageOf(items.map(copyRun), found.length > limit, () => items.at(-1)?.scheduledAt);
-    },
-
-    async listPendingRuns(options) {
-      const limit = pageSize(options.limit, PAGE_SIZE.pending);
-      const after =
-        options.cursor === undefined ? undefined : decodeCursor(options.cursor, isPendingPosition);
-      return indexPage(pending, after, options.createdBefore, limit, ([, id, at]) =>
-        copyRun(findRun(id, at) as RunRecord),
-      );
     },
 
     async close() {},

@@ -4,7 +4,7 @@
  * and the orders listings follow.
  */
 import type { Clock } from "../clock.js";
-import { ConflictError } from "../errors.js";
+import { ConflictError, StoreError } from "../errors.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   Claim,
@@ -19,7 +19,7 @@ import type {
 import { runIdOf, SCHEDULE_STATE } from "./types.js";
 
 /** Default page sizes, as documented on the options. */
-export const PAGE_SIZE = { schedules: 100, due: 100, runs: 20, pending: 100 } as const;
+export const PAGE_SIZE = { schedules: 100, due: 100, runs: 20 } as const;
 
 /** A usable page size: a positive integer, `fallback` when not given. */
 export function pageSize(limit: number | undefined, fallback: number): number {
@@ -108,7 +108,33 @@ export function updatedRun(run: RunRecord, changes: RunChanges, now: number): Ru
   return { ...merge(run, changes, FIXED_RUN_KEYS), updatedAt: changes.updatedAt ?? now };
 }
 
-/** The condition of `updateRun`. */
+/**
+ * The run `startRun` writes over `current`: `run`'s fields applied, but the stored `createdAt`
+ * kept, and the stored `manual` and `payload` kept when there are any (run-now wrote them).
+ */
+export function startedRun(current: RunRecord, run: RunRecord): RunRecord {
+  const next = storedRun({ ...current, ...withoutUndefined(run), createdAt: current.createdAt });
+  return withoutUndefined({
+    ...next,
+    manual: current.manual ?? run.manual,
+    payload: current.payload ?? run.payload,
+  });
+}
+
+/**
+ * Throws StoreError when a claim's records are not at distinct scheduled times: two records of
+ * one occurrence are a planner bug, and no adapter should pick one of them silently.
+ */
+export function checkClaimRecords(claim: Claim): void {
+  const times = new Set(claim.records.map((run) => `${run.scheduleId}@${run.scheduledAt}`));
+  if (times.size < claim.records.length) {
+    throw new StoreError(
+      `claim of "${claim.schedule.id}" has two records of one occurrence: give each scheduled time once`,
+    );
+  }
+}
+
+/** The condition of `updateRun` and `startRun`. */
 export interface RunCondition {
   readonly expect: readonly string[];
   readonly staleRunningBefore?: number;
@@ -124,8 +150,8 @@ export function runExistsError(
 }
 
 /**
- * The ConflictError of an `updateRun` whose condition failed; `status` says what the run is
- * instead (`does not exist`, `is DONE`).
+ * The ConflictError of an `updateRun` or `startRun` whose condition failed; `status` says what
+ * the run is instead (`does not exist`, `is DONE`).
  */
 export function runRefusedError(
   scheduleId: string,
@@ -141,7 +167,7 @@ export function runRefusedError(
   );
 }
 
-/** Whether `updateRun` may change this run. */
+/** Whether `updateRun` or `startRun` may change this run. */
 export function runConditionHolds(run: RunRecord, condition: RunCondition): boolean {
   if (condition.expect.includes(run.status)) return true;
   return (
@@ -216,18 +242,11 @@ export function pageOfSchedules(
   );
 }
 
-/** Cursor positions of the sorted indexes of the memory and SQLite stores. */
+/** Cursor position of the due index of the memory and SQLite stores. */
 export type DuePosition = readonly [dueAt: number, id: string];
-export type PendingPosition = readonly [createdAt: number, scheduleId: string, scheduledAt: number];
 
 export const isDuePosition = (v: unknown): v is DuePosition =>
   Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && typeof v[1] === "string";
-export const isPendingPosition = (v: unknown): v is PendingPosition =>
-  Array.isArray(v) &&
-  v.length === 3 &&
-  typeof v[0] === "number" &&
-  typeof v[1] === "string" &&
-  typeof v[2] === "number";
 /** A history position: the `scheduledAt` of the last run returned. */
 const isInstant = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -248,4 +267,12 @@ export function withoutUndefined<T extends object>(value: T): T {
     if (field !== undefined) out[key] = field;
   }
   return out as T;
+}
+
+/**
+ * Whether a `queryDue` or `countDue` of `shard` reads anything on a store whose due index is one
+ * shard (memory, SQLite): shard 0 or none reads it all, any other shard is empty.
+ */
+export function readsTheOneShard(shard: number | undefined): boolean {
+  return shard === undefined || shard === 0;
 }

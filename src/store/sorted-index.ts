@@ -2,8 +2,8 @@
  * An ordered set of keys, kept as a list of small sorted blocks: finding a key is two binary
  * searches, and inserting or removing one moves at most a block's worth of entries, so it stays
  * fast at 10⁵–10⁶ keys (one flat sorted array costs ~65 µs per random insert at 10⁵). Reads
- * start at a position without walking what comes before it. The memory store keeps its due and
- * PENDING indexes, and each schedule's run history, in it.
+ * start at a position without walking what comes before it. The memory store keeps its due
+ * index, its runs' expiry order, and each schedule's run history, in it.
  */
 
 /** Largest block; a block that grows past it is split in two. */

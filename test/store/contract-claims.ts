@@ -1,10 +1,11 @@
 /**
- * The store contract, part 2: the tick's path. The due index and claims, including two ticks
- * racing for one occurrence.
+ * The store contract, part 2: the tick's path. The due index (whole or by shard), counting it,
+ * and claims, including two ticks racing for one occurrence and a claim interrupted between its
+ * records and its schedule.
  */
 import { describe, expect, it } from "vitest";
 import { StoreError } from "../../src/errors.js";
-import type { ScheduleChanges } from "../../src/store/types.js";
+import type { ScheduleChanges, ScheduleRecord } from "../../src/store/types.js";
 import { runIdOf } from "../../src/store/types.js";
 import type { Subject } from "./contract.js";
 import { allPages, aRun, aSchedule, createAll, MINUTE, SECOND, T0 } from "./fixtures.js";
@@ -52,6 +53,30 @@ export function describeClaims(subject: Subject): void {
       ]);
     });
 
+    it("returns each due schedule from exactly one shard, and all of them across the shards", async () => {
+      const records = Array.from({ length: 24 }, (_, i) => aSchedule(`spread-${i}`));
+      await createAll(subject.store, [...records, aSchedule("future", { dueAt: T0 + SECOND })]);
+      const shards = await subject.store.dueShards();
+      expect(shards).toBeGreaterThanOrEqual(1);
+      const perShard: string[][] = [];
+      for (let shard = 0; shard < shards; shard += 1) {
+        const { items } = await allPages((cursor) =>
+          subject.store.queryDue({ dueBefore: T0, shard, limit: 5, ...(cursor ? { cursor } : {}) }),
+        );
+        perShard.push(items.map((s) => s.id));
+      }
+      const all = perShard.flat();
+      expect(all.sort()).toEqual(records.map((s) => s.id).sort());
+      expect(new Set(all).size).toBe(all.length);
+    });
+
+    it("returns nothing for a shard past the last", async () => {
+      await subject.store.createSchedule(aSchedule("s1"));
+      const shards = await subject.store.dueShards();
+      expect(await subject.store.queryDue({ dueBefore: T0, shard: shards })).toEqual({ items: [] });
+      expect(await subject.store.countDue({ dueBefore: T0, shard: shards, max: 10 })).toBe(0);
+    });
+
     it("moves a schedule along the due index when its dueAt changes", async () => {
       await createAll(subject.store, [
         aSchedule("a", { dueAt: T0 - 2 }),
@@ -66,6 +91,39 @@ export function describeClaims(subject: Subject): void {
     });
   });
 
+  describe("countDue", () => {
+    const seed = () =>
+      createAll(subject.store, [
+        ...Array.from({ length: 7 }, (_, i) => aSchedule(`due-${i}`, { dueAt: T0 - i * SECOND })),
+        aSchedule("later", { dueAt: T0 + SECOND }),
+        aSchedule("paused", { state: "PAUSED", dueAt: T0 - MINUTE }),
+      ]);
+
+    it.each([
+      ["well above", 100, 7],
+      ["just above", 8, 7],
+      ["equal to", 7, 7],
+      ["below", 3, 3],
+      ["zero as", 0, 0],
+    ])(
+      "counts the due schedules exactly up to max, with max %s the count",
+      async (_, max, count) => {
+        await seed();
+        expect(await subject.store.countDue({ dueBefore: T0, max })).toBe(count);
+      },
+    );
+
+    it("counts each due schedule in exactly one shard", async () => {
+      await seed();
+      const shards = await subject.store.dueShards();
+      let total = 0;
+      for (let shard = 0; shard < shards; shard += 1) {
+        total += await subject.store.countDue({ dueBefore: T0, shard, max: 100 });
+      }
+      expect(total).toBe(7);
+    });
+  });
+
   describe("claim", () => {
     const advance: ScheduleChanges = {
       runCount: 1,
@@ -74,34 +132,91 @@ export function describeClaims(subject: Subject): void {
       dueAt: T0 + MINUTE,
       updatedAt: T0 + SECOND,
     };
+    const missed = (id: string, at: number, overrides = {}) =>
+      aRun(id, at, { status: "MISSED", payload: undefined, ...overrides });
+    const claimOf = (read: ScheduleRecord, records = [missed(read.id, T0 - MINUTE)]) =>
+      subject.store.claim({ schedule: read, changes: advance, records });
 
-    it("advances the schedule and creates its runs in one step", async () => {
+    it("creates its final records and advances the schedule", async () => {
       const read = await subject.store.createSchedule(aSchedule("s1"));
-      const runs = [aRun("s1", T0 - MINUTE, { status: "MISSED" }), aRun("s1", T0)];
-      const result = await subject.store.claim({ schedule: read, changes: advance, runs });
+      const records = [
+        missed("s1", T0 - 2 * MINUTE),
+        aRun("s1", T0 - MINUTE, { status: "EXPIRED" }),
+      ];
+      const result = await claimOf(read, records);
 
       const expected = { ...read, ...advance, version: 2 };
       expect(result).toStrictEqual({ claimed: true, schedule: expected });
       expect(await subject.store.getSchedule("s1")).toStrictEqual(expected);
-      expect(await subject.store.getRun("s1", T0 - MINUTE)).toStrictEqual(runs[0]);
-      expect(await subject.store.getRun("s1", T0)).toStrictEqual(runs[1]);
+      expect(await subject.store.getRun("s1", T0 - 2 * MINUTE)).toStrictEqual(records[0]);
+      expect(await subject.store.getRun("s1", T0 - MINUTE)).toStrictEqual(records[1]);
       expect((await subject.store.queryDue({ dueBefore: T0 })).items).toEqual([]);
       const next = await subject.store.queryDue({ dueBefore: T0 + MINUTE });
       expect(next.items.map((s) => s.id)).toEqual(["s1"]);
     });
 
-    it("lets exactly one of two claims made from the same read win", async () => {
+    it("keeps a run that exists already as it is, and still advances the schedule", async () => {
+      const read = await subject.store.createSchedule(aSchedule("s1"));
+      const manual = aRun("s1", T0 - MINUTE, { status: "DISPATCHED", manual: true });
+      await subject.store.createRun(manual);
+      const result = await claimOf(read, [
+        missed("s1", T0 - MINUTE),
+        missed("s1", T0 - 2 * MINUTE),
+      ]);
+      expect(result.claimed).toBe(true);
+      expect(await subject.store.getRun("s1", T0 - MINUTE)).toStrictEqual(manual);
+      expect(await subject.store.getRun("s1", T0 - 2 * MINUTE)).toStrictEqual(
+        missed("s1", T0 - 2 * MINUTE),
+      );
+    });
+
+    it("completes a claim interrupted after its records: the next claim keeps them", async () => {
+      // What a crash between the two writes leaves: the records, and the schedule still due.
+      const read = await subject.store.createSchedule(aSchedule("s1"));
+      const first = missed("s1", T0 - MINUTE, { updatedAt: T0 });
+      await subject.store.createRun(first);
+      const retried = await claimOf(read, [missed("s1", T0 - MINUTE, { updatedAt: T0 + SECOND })]);
+      expect(retried.claimed).toBe(true);
+      expect(await subject.store.getRun("s1", T0 - MINUTE)).toStrictEqual(first);
+      expect((await subject.store.listRuns("s1")).items).toHaveLength(1);
+    });
+
+    it("refuses a claim made from a stale read, and still writes its records", async () => {
+      const read = await subject.store.createSchedule(aSchedule("s1"));
+      await subject.store.updateSchedule("s1", { payload: "edited" });
+      const result = await claimOf(read);
+      expect(result).toEqual({ claimed: false, reason: "schedule-changed" });
+      expect(await subject.store.getSchedule("s1")).toMatchObject({
+        version: 2,
+        payload: "edited",
+        runCount: 0,
+      });
+      expect(await subject.store.getRun("s1", T0 - MINUTE)).toStrictEqual(
+        missed("s1", T0 - MINUTE),
+      );
+    });
+
+    it("refuses a claim of a schedule deleted since it was read, and does not recreate it", async () => {
+      const read = await subject.store.createSchedule(aSchedule("s1"));
+      await subject.store.deleteSchedule("s1");
+      const result = await claimOf(read);
+      expect(result).toEqual({ claimed: false, reason: "schedule-changed" });
+      expect(await subject.store.getSchedule("s1")).toBeUndefined();
+      expect((await subject.store.queryDue({ dueBefore: T0 + MINUTE })).items).toEqual([]);
+    });
+
+    it("lets exactly one of two claims made from the same read advance the schedule", async () => {
       const ids = ["r1", "r2", "r3", "r4"];
       const reads = await Promise.all(ids.map((id) => subject.store.createSchedule(aSchedule(id))));
-      const attempt = (tick: string) =>
+      const attempt = (tick: 1 | 2) =>
         reads.map((read) =>
           subject.store.claim({
             schedule: read,
-            changes: { ...advance, runCount: tick === "a" ? 1 : 2 },
-            runs: [aRun(read.id, T0, { attempt: tick === "a" ? 1 : 2 })],
+            changes: { ...advance, runCount: tick },
+            records: [missed(read.id, T0 - MINUTE, { attempt: tick })],
           }),
         );
-      const results = await Promise.all([...attempt("a"), ...attempt("b")]);
+      const results = await Promise.all([...attempt(1), ...attempt(2)]);
 
       for (const [index, read] of reads.entries()) {
         const pair = [results[index], results[index + reads.length]];
@@ -115,50 +230,10 @@ export function describeClaims(subject: Subject): void {
           version: 2,
           runCount: winner,
         });
-        expect((await subject.store.getRun(read.id, T0))?.attempt).toBe(winner);
+        // Whichever record came first stays; the other claim kept it.
+        expect([1, 2]).toContain((await subject.store.getRun(read.id, T0 - MINUTE))?.attempt);
         expect((await subject.store.listRuns(read.id)).items).toHaveLength(1);
       }
-    });
-
-    it("refuses a claim made from a stale read and writes nothing", async () => {
-      const read = await subject.store.createSchedule(aSchedule("s1"));
-      await subject.store.updateSchedule("s1", { payload: "edited" });
-      const result = await subject.store.claim({
-        schedule: read,
-        changes: advance,
-        runs: [aRun("s1", T0)],
-      });
-      expect(result).toEqual({ claimed: false, reason: "schedule-changed" });
-      expect(await subject.store.getSchedule("s1")).toMatchObject({
-        version: 2,
-        payload: "edited",
-        runCount: 0,
-      });
-      expect(await subject.store.getRun("s1", T0)).toBeUndefined();
-    });
-
-    it("refuses a claim whose run exists already and writes nothing", async () => {
-      const read = await subject.store.createSchedule(aSchedule("s1"));
-      await subject.store.createRun(aRun("s1", T0, { manual: true }));
-      const runs = [aRun("s1", T0 - MINUTE), aRun("s1", T0)];
-      const result = await subject.store.claim({ schedule: read, changes: advance, runs });
-      expect(result).toEqual({ claimed: false, reason: "run-exists" });
-      expect(await subject.store.getSchedule("s1")).toStrictEqual(read);
-      expect(await subject.store.getRun("s1", T0 - MINUTE)).toBeUndefined();
-      expect((await subject.store.getRun("s1", T0))?.manual).toBe(true);
-    });
-
-    it("refuses a claim of a schedule deleted since it was read", async () => {
-      const read = await subject.store.createSchedule(aSchedule("s1"));
-      await subject.store.deleteSchedule("s1");
-      const result = await subject.store.claim({
-        schedule: read,
-        changes: advance,
-        runs: [aRun("s1", T0)],
-      });
-      expect(result).toEqual({ claimed: false, reason: "schedule-changed" });
-      expect(await subject.store.getSchedule("s1")).toBeUndefined();
-      expect(await subject.store.getRun("s1", T0)).toBeUndefined();
     });
 
     it.each<[string, ScheduleChanges]>([
@@ -170,7 +245,7 @@ export function describeClaims(subject: Subject): void {
       ["leaves nextRunAt and dueAt out, staying ENABLED", { runCount: 1 }],
     ])("takes the schedule off the due index when a claim %s", async (_, changes) => {
       const read = await subject.store.createSchedule(aSchedule("s1"));
-      const result = await subject.store.claim({ schedule: read, changes, runs: [aRun("s1", T0)] });
+      const result = await subject.store.claim({ schedule: read, changes, records: [] });
       expect(result.claimed).toBe(true);
       const after = await subject.store.getSchedule("s1");
       expect(after).not.toHaveProperty("nextRunAt");
@@ -178,22 +253,18 @@ export function describeClaims(subject: Subject): void {
       expect((await subject.store.queryDue({ dueBefore: T0 + 60 * MINUTE })).items).toEqual([]);
     });
 
-    it("fails a claim with two runs at one time with StoreError, writing nothing", async () => {
+    it("fails a claim with two records of one occurrence with StoreError, writing nothing", async () => {
       const read = await subject.store.createSchedule(aSchedule("s1"));
-      const runs = [aRun("s1", T0), aRun("s1", T0, { attempt: 1 })];
-      const claim = subject.store.claim({ schedule: read, changes: advance, runs });
+      const records = [missed("s1", T0), missed("s1", T0, { attempt: 1 })];
+      const claim = claimOf(read, records);
       await expect(claim).rejects.toBeInstanceOf(StoreError);
       expect(await subject.store.getSchedule("s1")).toStrictEqual(read);
       expect(await subject.store.getRun("s1", T0)).toBeUndefined();
     });
 
-    it("stores each run under the run id of its schedule and scheduled time", async () => {
+    it("stores each record under the run id of its schedule and scheduled time", async () => {
       const read = await subject.store.createSchedule(aSchedule("s1"));
-      await subject.store.claim({
-        schedule: read,
-        changes: advance,
-        runs: [{ ...aRun("s1", T0), runId: "x" }],
-      });
+      await claimOf(read, [{ ...missed("s1", T0), runId: "x" }]);
       expect((await subject.store.getRun("s1", T0))?.runId).toBe(runIdOf("s1", T0));
     });
   });

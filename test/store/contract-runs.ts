@@ -1,12 +1,56 @@
 /**
- * The store contract, part 3: run records. Creating them, conditional transitions, a schedule's
- * history newest first, and the PENDING outbox.
+ * The store contract, part 3: run records. Creating them, conditional transitions, starting
+ * them (creating or taking over the record in one write), and a schedule's history newest first.
  */
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../src/errors.js";
 import type { ListRunsOptions, RunChanges, RunRecord, RunStatus } from "../../src/store/types.js";
 import type { Subject } from "./contract.js";
 import { aFullRun, allPages, aRun, aSchedule, MINUTE, SECOND, T0 } from "./fixtures.js";
+
+interface StartCase {
+  readonly name: string;
+  /** The run stored before the start; none when undefined. */
+  readonly stored?: Partial<RunRecord>;
+  readonly staleRunningBefore?: number;
+  /** Whether the start takes; when not, the ConflictError names the stored status. */
+  readonly allowed: boolean;
+}
+
+/** What the invoke side expects to start from. */
+const STARTABLE: readonly RunStatus[] = ["PENDING", "DISPATCHED", "RETRYING"];
+
+const starts: StartCase[] = [
+  { name: "creates the run when its occurrence has none", allowed: true },
+  ...STARTABLE.map((status) => ({
+    name: `starts a run that is ${status}`,
+    stored: { status },
+    allowed: true,
+  })),
+  {
+    name: "takes over a RUNNING run that started before the stale mark",
+    stored: { status: "RUNNING", startedAt: T0 },
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: true,
+  },
+  {
+    name: "refuses a RUNNING run that started at the stale mark",
+    stored: { status: "RUNNING", startedAt: T0 + 15 * MINUTE },
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: false,
+  },
+  {
+    name: "refuses a RUNNING run when no stale mark is given",
+    stored: { status: "RUNNING", startedAt: T0 },
+    allowed: false,
+  },
+  ...(["SUCCEEDED", "FAILED", "MISSED", "EXPIRED", "SKIPPED"] as const).map((status) => ({
+    name: `refuses a run that is ${status}, even with a stale mark`,
+    stored: { status, startedAt: T0, finishedAt: T0 + SECOND },
+    staleRunningBefore: T0 + 15 * MINUTE,
+    allowed: false,
+  })),
+];
 
 interface TransitionCase {
   readonly name: string;
@@ -87,6 +131,12 @@ export function describeRuns(subject: Subject): void {
       expect(await subject.store.getRun("s1", T0)).not.toHaveProperty("manual");
     });
 
+    it("creates a run without a payload and reads it back without one", async () => {
+      const run = aRun("s1", T0, { payload: undefined });
+      expect(await subject.store.createRun(run)).toStrictEqual(run);
+      expect(await subject.store.getRun("s1", T0)).not.toHaveProperty("payload");
+    });
+
     it("returns undefined for a run that does not exist", async () => {
       await subject.store.createRun(aRun("s1", T0));
       expect(await subject.store.getRun("s1", T0 + 1)).toBeUndefined();
@@ -160,6 +210,86 @@ export function describeRuns(subject: Subject): void {
     });
   });
 
+  describe("startRun", () => {
+    /** What the invoke side writes when a delivery starts: no payload, no `manual`. */
+    const start = aRun("s1", T0, {
+      status: "RUNNING",
+      attempt: 2,
+      payload: undefined,
+      precise: true,
+      createdAt: T0 + 20 * MINUTE,
+      updatedAt: T0 + 20 * MINUTE,
+      startedAt: T0 + 20 * MINUTE,
+    });
+
+    it.each(starts)("$name", async (c) => {
+      // A run-now record: it carries its payload, `manual` and when it was asked for.
+      const stored =
+        c.stored === undefined
+          ? undefined
+          : aRun("s1", T0, {
+              manual: true,
+              payload: { asked: "now" },
+              dispatchedAt: T0 + SECOND,
+              createdAt: T0 - MINUTE,
+              ...c.stored,
+            });
+      if (stored !== undefined) await subject.store.createRun(stored);
+      const started = subject.store.startRun(start, {
+        expect: STARTABLE,
+        ...(c.staleRunningBefore === undefined ? {} : { staleRunningBefore: c.staleRunningBefore }),
+      });
+      if (c.allowed) {
+        const expected =
+          stored === undefined
+            ? start
+            : {
+                ...stored,
+                ...start,
+                createdAt: T0 - MINUTE,
+                manual: true,
+                payload: { asked: "now" },
+              };
+        expect(await started).toStrictEqual(expected);
+        expect(await subject.store.getRun("s1", T0)).toStrictEqual(expected);
+      } else {
+        await expect(started).rejects.toBeInstanceOf(ConflictError);
+        await expect(started).rejects.toThrow(`is ${stored?.status}, not one of PENDING`);
+        expect(await subject.store.getRun("s1", T0)).toStrictEqual(stored);
+      }
+    });
+
+    it("ends a run unstarted by creating it with a final status", async () => {
+      const expired = aRun("s1", T0, { status: "EXPIRED", payload: undefined, finishedAt: T0 });
+      expect(await subject.store.startRun(expired, { expect: STARTABLE })).toStrictEqual(expired);
+      expect(await subject.store.getRun("s1", T0)).toStrictEqual(expired);
+    });
+
+    it("keeps the stored payload and manual flag over those of the start", async () => {
+      await subject.store.createRun(aRun("s1", T0, { manual: false, payload: [1] }));
+      const started = await subject.store.startRun(
+        { ...start, manual: true, payload: [2] },
+        { expect: STARTABLE },
+      );
+      expect(started).toMatchObject({ manual: false, payload: [1], status: "RUNNING" });
+    });
+
+    it("lets only one of two concurrent starts of an occurrence without a run win", async () => {
+      const outcomes = await Promise.allSettled([
+        subject.store.startRun({ ...start, attempt: 1 }, { expect: STARTABLE }),
+        subject.store.startRun({ ...start, attempt: 2 }, { expect: STARTABLE }),
+      ]);
+      const won = outcomes.filter((o) => o.status === "fulfilled");
+      const lost = outcomes.filter((o) => o.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost[0]?.status === "rejected" ? lost[0].reason : undefined).toBeInstanceOf(
+        ConflictError,
+      );
+      const winner = won[0]?.status === "fulfilled" ? won[0].value : undefined;
+      expect(await subject.store.getRun("s1", T0)).toStrictEqual(winner);
+    });
+  });
+
   describe("listRuns", () => {
     const times = Array.from({ length: 9 }, (_, i) => T0 + i * MINUTE);
     const statusAt = (i: number): RunStatus => (i % 3 === 0 ? "FAILED" : "SUCCEEDED");
@@ -206,54 +336,6 @@ export function describeRuns(subject: Subject): void {
 
     it("lists no runs for a schedule that has none", async () => {
       expect(await subject.store.listRuns("nobody")).toEqual({ items: [] });
-    });
-  });
-
-  describe("listPendingRuns", () => {
-    const seed = async () => {
-      await subject.store.createRun(aRun("b", T0, { createdAt: T0 + 2 * SECOND }));
-      await subject.store.createRun(aRun("a", T0, { createdAt: T0 + 1 * SECOND }));
-      await subject.store.createRun(aRun("c", T0, { createdAt: T0 + 3 * SECOND }));
-      await subject.store.createRun(aRun("a", T0 + MINUTE, { createdAt: T0 + 4 * SECOND }));
-      await subject.store.createRun(aRun("d", T0, { createdAt: T0 + 5 * SECOND }));
-      await subject.store.createRun(aRun("e", T0, { createdAt: T0, status: "DISPATCHED" }));
-      await subject.store.createRun(aRun("f", T0, { createdAt: T0, status: "SUCCEEDED" }));
-    };
-    const keys = (runs: readonly RunRecord[]) =>
-      runs.map((r) => `${r.scheduleId}@${r.scheduledAt - T0}`);
-
-    it("lists PENDING runs created at or before a time, oldest first", async () => {
-      await seed();
-      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 4 * SECOND });
-      expect(keys(page.items)).toEqual(["a@0", "b@0", "c@0", `a@${MINUTE}`]);
-      expect(page.cursor).toBeUndefined();
-    });
-
-    it("drops a run from the pending list once it is DISPATCHED", async () => {
-      await seed();
-      await subject.store.updateRun("b", T0, { status: "DISPATCHED" }, { expect: ["PENDING"] });
-      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 10 * SECOND });
-      expect(keys(page.items)).toEqual(["a@0", "c@0", `a@${MINUTE}`, "d@0"]);
-    });
-
-    it("puts a run back on the pending list when it returns to PENDING", async () => {
-      await seed();
-      await subject.store.updateRun("e", T0, { status: "PENDING" }, { expect: ["DISPATCHED"] });
-      const page = await subject.store.listPendingRuns({ createdBefore: T0 + 1 });
-      expect(keys(page.items)).toEqual(["e@0"]);
-    });
-
-    it("pages through pending runs, and only the last page lacks a cursor", async () => {
-      await seed();
-      const { items, pages } = await allPages((cursor) =>
-        subject.store.listPendingRuns({
-          createdBefore: T0 + 10 * SECOND,
-          limit: 2,
-          ...(cursor ? { cursor } : {}),
-        }),
-      );
-      expect(keys(items)).toEqual(["a@0", "b@0", "c@0", `a@${MINUTE}`, "d@0"]);
-      expect(pages).toBe(3);
     });
   });
 }

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { describeClaims } from "./contract-claims.js";
+import { describeLeases } from "./contract-leases.js";
 import { describeRuns } from "./contract-runs.js";
 import { describeSchedules } from "./contract-schedules.js";
 
@@ -40,5 +41,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeSchedules(subject);
     describeClaims(subject);
     describeRuns(subject);
+    describeLeases(subject);
   });
 }

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { StoreError } from "../../src/errors.js";
-import { migrate, SCHEMA_VERSION, SQL } from "../../src/store/sqlite/schema.js";
+import { ConflictError, StoreError } from "../../src/errors.js";
+import { MIGRATIONS, migrate, SCHEMA_VERSION, SQL } from "../../src/store/sqlite/schema.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import { describeStoreContract } from "./contract.js";
-import { aRun, aSchedule, T0 } from "./fixtures.js";
+import { aRun, aSchedule, MINUTE, T0 } from "./fixtures.js";
 
 describeStoreContract("SQLite (in memory)", async () => {
   const store = createSqliteStore();
@@ -112,14 +112,40 @@ describe("the SQLite store on a file", () => {
     const won = await tick.claim({
       schedule: read,
       changes: { nextRunAt: T0 + 1, dueAt: T0 + 1 },
-      runs: [aRun("s1", T0)],
+      records: [aRun("s1", T0, { status: "MISSED" })],
     });
     expect(won.claimed).toBe(true);
     if (stale === undefined) throw new Error("schedule not visible to the second connection");
-    const lost = await cli.claim({ schedule: stale, changes: {}, runs: [aRun("s1", T0)] });
+    const lost = await cli.claim({ schedule: stale, changes: {}, records: [] });
     expect(lost).toEqual({ claimed: false, reason: "schedule-changed" });
     await tick.close();
     await cli.close();
+  });
+
+  it("migrates a version 1 database: its runs kept, runs without a payload and leases possible", async () => {
+    const path = join(dir, "schedules.db");
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0] as string);
+    old.exec("PRAGMA user_version = 1");
+    const before = aRun("s1", T0, { status: "DISPATCHED", manual: true });
+    old
+      .prepare(
+        "INSERT INTO runs (schedule_id, scheduled_at, job, due_at, status, attempt, payload, manual, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run("s1", T0, "hello", T0, "DISPATCHED", 0, JSON.stringify(before.payload), 1, T0, T0);
+    old.close();
+
+    const store = createSqliteStore({ path });
+    expect(await store.getRun("s1", T0)).toStrictEqual(before);
+    const started = aRun("s1", T0 + 1, { status: "RUNNING", payload: undefined });
+    expect(await store.startRun(started, { expect: ["DISPATCHED"] })).toStrictEqual(started);
+    const lease = { name: "tick#0", owner: "a", until: T0 + 1, now: T0 };
+    expect(await store.acquireLease(lease)).toBe(true);
+    await store.close();
+    const db = new DatabaseSync(path);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all();
+    expect(indexes.map((row) => row.name)).not.toContain("runs_pending");
+    db.close();
   });
 
   it("turns SQLite failures into StoreError with the cause", async () => {
@@ -128,6 +154,75 @@ describe("the SQLite store on a file", () => {
     const read = store.getSchedule("s1");
     await expect(read).rejects.toBeInstanceOf(StoreError);
     await expect(read).rejects.toHaveProperty("cause.code", "ERR_INVALID_STATE");
+  });
+});
+
+describe("the SQLite store's batched writes", () => {
+  const advance = { nextRunAt: T0 + MINUTE, dueAt: T0 + MINUTE };
+
+  it("answers each of many claims issued at once on its own: a refused one fails no other", async () => {
+    const store = createSqliteStore();
+    const reads = [];
+    for (let i = 0; i < 20; i += 1) reads.push(await store.createSchedule(aSchedule(`s${i}`)));
+    await store.updateSchedule("s7", { payload: "edited" });
+    const results = await Promise.all(
+      reads.map((read) =>
+        store.claim({
+          schedule: read,
+          changes: advance,
+          records: [aRun(read.id, T0 - MINUTE, { status: "MISSED" })],
+        }),
+      ),
+    );
+    expect(results.map((r) => r.claimed)).toEqual(reads.map((r) => r.id !== "s7"));
+    expect((await store.queryDue({ dueBefore: T0 })).items.map((s) => s.id)).toEqual(["s7"]);
+    expect(await store.getRun("s7", T0 - MINUTE)).toBeDefined();
+    await store.close();
+  });
+
+  it("undoes only the writes of a request that throws, and commits the others of its batch", async () => {
+    const store = createSqliteStore();
+    await store.createRun(aRun("s1", T0, { status: "DISPATCHED" }));
+    await store.createRun(aRun("s2", T0, { status: "SUCCEEDED" }));
+    const outcomes = await Promise.allSettled([
+      store.startRun(aRun("s1", T0, { status: "RUNNING" }), { expect: ["DISPATCHED"] }),
+      store.startRun(aRun("s2", T0, { status: "RUNNING" }), { expect: ["DISPATCHED"] }),
+      store.updateRun("s3", T0, { status: "RUNNING" }, { expect: ["DISPATCHED"] }),
+      store.startRun(aRun("s4", T0, { status: "RUNNING" }), { expect: ["DISPATCHED"] }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect(outcomes[1]).toMatchObject({ reason: expect.any(ConflictError) });
+    expect((await store.getRun("s1", T0))?.status).toBe("RUNNING");
+    expect((await store.getRun("s2", T0))?.status).toBe("SUCCEEDED");
+    expect((await store.getRun("s4", T0))?.status).toBe("RUNNING");
+    await store.close();
+  });
+
+  it("answers the writes still queued when it is closed", async () => {
+    const store = createSqliteStore();
+    const read = await store.createSchedule(aSchedule("s1"));
+    const claimed = store.claim({ schedule: read, changes: advance, records: [] });
+    await store.close();
+    expect((await claimed).claimed).toBe(true);
+  });
+
+  it("fails every request of a batch whose transaction cannot start, with StoreError", async () => {
+    const store = createSqliteStore();
+    const read = await store.createSchedule(aSchedule("s1"));
+    await store.close();
+    const batch = [
+      store.claim({ schedule: read, changes: advance, records: [] }),
+      store.startRun(aRun("s1", T0, { status: "RUNNING" }), { expect: [] }),
+    ];
+    for (const request of batch) {
+      await expect(request).rejects.toBeInstanceOf(StoreError);
+      await expect(request).rejects.toThrow(/SQLite write batch failed/);
+    }
   });
 });
 
@@ -146,12 +241,10 @@ describe("the SQLite store's query plans", () => {
   it.each<[keyof typeof SQL, string]>([
     ["due", "USING INDEX schedules_due"],
     ["dueAfter", "USING INDEX schedules_due"],
-    ["pending", "INDEX runs_pending"],
-    ["pendingAfter", "INDEX runs_pending"],
+    ["countDue", "INDEX schedules_due"],
     ["runs", "USING INDEX runs_by_schedule"],
     ["runsByStatus", "USING INDEX runs_by_schedule"],
     ["getRun", "INDEX runs_by_schedule"],
-    ["runExists", "INDEX runs_by_schedule"],
   ])("reads %s through an index, never a table scan", (name, index) => {
     const detail = plan(SQL[name]);
     expect(detail).toContain(index);

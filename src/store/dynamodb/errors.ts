@@ -1,11 +1,9 @@
 /**
- * DynamoDB's errors in our terms (STYLE 4): a lost condition is a {@link ConflictError}, a
- * cancelled claim a refusal, everything else a {@link StoreError} that says what to do, each
- * with the SDK's error as `cause`.
+ * DynamoDB's errors in our terms (STYLE 4): a lost condition is a {@link ConflictError},
+ * everything else a {@link StoreError} that says what to do, each with the SDK's error as
+ * `cause`.
  */
 import { ConflictError, SchedulerError, StoreError } from "../../errors.js";
-import type { ClaimRefusal } from "../types.js";
-import { CLAIM_REFUSAL } from "../types.js";
 
 /** What the store was doing, for messages. */
 export interface Operation {
@@ -52,32 +50,5 @@ export function storeErrorOf(error: unknown, operation: Operation): Error {
       { cause: error },
     );
   }
-  if (name === "TransactionCanceledException") {
-    return new StoreError(`${what} was cancelled: ${reasonsOf(error).join(", ") || message}`, {
-      cause: error,
-    });
-  }
   return new StoreError(`${what} failed: ${name}: ${message}`, { cause: error });
-}
-
-function reasonsOf(error: unknown): string[] {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (reasons ?? []).map((reason) => reason.Code ?? "None");
-}
-
-/** Codes that mean another writer got there first: the claim is refused, not failed. */
-const LOST: ReadonlySet<string> = new Set(["ConditionalCheckFailed", "TransactionConflict"]);
-
-/**
- * Why a claim's transaction was cancelled, when it was cancelled because another writer came
- * first; undefined when it failed for another reason (throttling, validation, …). Item 0 of
- * the transaction is the schedule, the others its runs.
- */
-export function claimRefusalOf(error: unknown): ClaimRefusal | undefined {
-  if (nameOf(error) !== "TransactionCanceledException") return undefined;
-  const codes = reasonsOf(error);
-  if (codes.length === 0 || codes.some((code) => code !== "None" && !LOST.has(code)))
-    return undefined;
-  if (LOST.has(codes[0] ?? "None")) return CLAIM_REFUSAL.scheduleChanged;
-  return codes.some((code) => LOST.has(code)) ? CLAIM_REFUSAL.runExists : undefined;
 }

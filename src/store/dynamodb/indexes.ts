@@ -1,51 +1,46 @@
 /**
- * The tick's reads: due schedules and PENDING runs, each from its sparse sharded index, merged
- * in index order (see shards.ts). Queries only: neither ever scans the table.
+ * The tick's reads of the due index: a page of due schedules, merged in `dueAt` order across
+ * shards (see shards.ts) or from one shard, and a bounded count. Queries only: never a scan.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { PAGE_SIZE, pageSize } from "../records.js";
-import type {
-  ListPendingRunsOptions,
-  Page,
-  QueryDueOptions,
-  RunRecord,
-  ScheduleRecord,
-} from "../types.js";
-import { decodeRun, decodeSchedule, type Item, type Key } from "./codec.js";
+import type { CountDueOptions, Page, QueryDueOptions, ScheduleRecord } from "../types.js";
+import { decodeSchedule, type Key } from "./codec.js";
 import { type DynamoContext, request } from "./context.js";
 import { queryShards } from "./shards.js";
 import { SCHEDULE_TABLE } from "./table.js";
 
-type Index = (typeof SCHEDULE_TABLE.indexes)[keyof typeof SCHEDULE_TABLE.indexes];
+const DUE = SCHEDULE_TABLE.indexes.due;
 
-/** One page of `index` with its sort key at or before `upTo`, ascending across shards. */
-async function readIndex(
+/** The shards a read covers: the one asked for, else all of them. */
+async function shardsOf(context: DynamoContext, shard: number | undefined): Promise<string[]> {
+  if (shard !== undefined) return [String(shard)];
+  return Array.from({ length: await context.dueShards() }, (_, i) => String(i));
+}
+
+export async function queryDue(
   context: DynamoContext,
-  operation: string,
-  index: Index,
-  upTo: number,
-  options: { readonly limit: number; readonly cursor: string | undefined },
-): Promise<{ items: Item[]; cursor?: string }> {
-  const { partitionKey, sortKey } = index;
-  return queryShards({
-    shards: context.shards,
-    limit: options.limit,
+  options: QueryDueOptions,
+): Promise<Page<ScheduleRecord>> {
+  const page = await queryShards({
+    shards: await shardsOf(context, options.shard),
+    limit: pageSize(options.limit, PAGE_SIZE.due),
     cursor: options.cursor,
-    order: (item) => item[sortKey] as number,
+    order: (item) => item.dueAt as number,
     keyOf: (item) => ({
       pk: item.pk as string,
       sk: item.sk as string,
-      [partitionKey]: item[partitionKey] as string,
-      [sortKey]: item[sortKey] as number,
+      dueShard: item.dueShard as string,
+      dueAt: item.dueAt as number,
     }),
     read: async (shard, start, limit) => {
-      const out = await request(context, { name: operation }, (doc) =>
+      const out = await request(context, { name: "queryDue" }, (doc) =>
         doc.send(
           new QueryCommand({
             TableName: context.tableName,
-            IndexName: index.name,
-            KeyConditionExpression: `${partitionKey} = :shard AND ${sortKey} <= :upTo`,
-            ExpressionAttributeValues: { ":shard": shard, ":upTo": upTo },
+            IndexName: DUE.name,
+            KeyConditionExpression: "dueShard = :shard AND dueAt <= :upTo",
+            ExpressionAttributeValues: { ":shard": shard, ":upTo": options.dueBefore },
             Limit: limit,
             ...(start === undefined ? {} : { ExclusiveStartKey: start }),
             ...context.capacity,
@@ -55,27 +50,37 @@ async function readIndex(
       return { items: out.Items ?? [], last: out.LastEvaluatedKey as Key | undefined };
     },
   });
-}
-
-export async function queryDue(
-  context: DynamoContext,
-  options: QueryDueOptions,
-): Promise<Page<ScheduleRecord>> {
-  const page = await readIndex(context, "queryDue", SCHEDULE_TABLE.indexes.due, options.dueBefore, {
-    limit: pageSize(options.limit, PAGE_SIZE.due),
-    cursor: options.cursor,
-  });
   return { ...page, items: page.items.map(decodeSchedule) };
 }
 
-export async function listPendingRuns(
-  context: DynamoContext,
-  options: ListPendingRunsOptions,
-): Promise<Page<RunRecord>> {
-  const index = SCHEDULE_TABLE.indexes.pending;
-  const page = await readIndex(context, "listPendingRuns", index, options.createdBefore, {
-    limit: pageSize(options.limit, PAGE_SIZE.pending),
-    cursor: options.cursor,
-  });
-  return { ...page, items: page.items.map(decodeRun) };
+/**
+ * Counts due schedules shard after shard with `Select: COUNT` (DynamoDB still reads the items,
+ * but returns none), and stops reading once `max` is reached.
+ */
+export async function countDue(context: DynamoContext, options: CountDueOptions): Promise<number> {
+  const max = Math.max(0, Math.floor(options.max));
+  let count = 0;
+  for (const shard of await shardsOf(context, options.shard)) {
+    let start: Key | undefined;
+    do {
+      if (count >= max) return max;
+      const out = await request(context, { name: "countDue" }, (doc) =>
+        doc.send(
+          new QueryCommand({
+            TableName: context.tableName,
+            IndexName: DUE.name,
+            KeyConditionExpression: "dueShard = :shard AND dueAt <= :upTo",
+            ExpressionAttributeValues: { ":shard": shard, ":upTo": options.dueBefore },
+            Select: "COUNT",
+            Limit: max - count,
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+            ...context.capacity,
+          }),
+        ),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey as Key | undefined;
+    } while (start !== undefined);
+  }
+  return Math.min(count, max);
 }

@@ -58,7 +58,7 @@ async function readDueIndex(
   context: DynamoContext,
   options: ListSchedulesOptions,
 ): Promise<Item[]> {
-  const shards = Array.from({ length: context.shards }, (_, i) => String(i));
+  const shards = Array.from({ length: await context.dueShards() }, (_, i) => String(i));
   const perShard = await Promise.all(
     shards.map(async (shard) => {
       const names: Record<string, string> = {};

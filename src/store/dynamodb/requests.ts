@@ -7,7 +7,7 @@ import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb"
 
 /** One request as the client sent it and DynamoDB answered it. */
 export interface DynamoRequest {
-  /** The command's name, e.g. `QueryCommand`, `TransactWriteItemsCommand`. */
+  /** The command's name, e.g. `QueryCommand`, `UpdateItemCommand`. */
   readonly command: string;
   /** The index a Query or Scan read, if any. */
   readonly indexName?: string;

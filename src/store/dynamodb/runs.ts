@@ -1,6 +1,6 @@
 /**
- * The DynamoDB store's run records: single-item reads and conditional updates, a schedule's
- * history from its partition, the PENDING outbox from the sharded `pending` index, and batch
+ * The DynamoDB store's run records: single-item reads and conditional writes (a start creates
+ * or takes over the item in one UpdateItem), a schedule's history from its partition, and batch
  * deletion with the schedule.
  */
 import {
@@ -29,7 +29,6 @@ import {
   encodeRun,
   type Item,
   type Key,
-  pendingShardOf,
   runKey,
   runSortKey,
 } from "./codec.js";
@@ -52,7 +51,7 @@ export async function createRun(context: DynamoContext, run: RunRecord): Promise
       doc.send(
         new PutCommand({
           TableName: context.tableName,
-          Item: encodeRun(created, context.shards),
+          Item: encodeRun(created),
           ConditionExpression: "attribute_not_exists(pk)",
           ...context.capacity,
         }),
@@ -83,12 +82,12 @@ export async function getRun(
   return out.Item === undefined ? undefined : decodeRun(out.Item);
 }
 
-/** The condition expression of `updateRun`, or undefined when no run can satisfy it. */
-function conditionOf(
+/** The alternatives under which a stored run may change: an expected status, or stale RUNNING. */
+function alternativesOf(
   condition: RunCondition,
   names: Record<string, string>,
   values: Record<string, unknown>,
-): string | undefined {
+): string[] {
   const alternatives: string[] = [];
   names["#status"] = "status";
   if (condition.expect.length > 0) {
@@ -104,9 +103,12 @@ function conditionOf(
     names["#startedAt"] = "startedAt";
     alternatives.push("(#status = :running AND #startedAt < :stale)");
   }
-  return alternatives.length === 0
-    ? undefined
-    : `attribute_exists(pk) AND (${alternatives.join(" OR ")})`;
+  return alternatives;
+}
+
+/** The old item's status from a failed condition's `ALL_OLD` (wire format: `{ S: "RUNNING" }`). */
+function statusOnFailure(error: ConflictError): string | undefined {
+  return (error.cause as { Item?: { status?: { S?: string } } }).Item?.status?.S;
 }
 
 export async function updateRun(
@@ -128,8 +130,9 @@ export async function updateRun(
       status,
       cause === undefined ? undefined : { cause },
     );
-  const conditionExpression = conditionOf(condition, names, values);
-  if (conditionExpression === undefined) throw refused("cannot change: nothing is expected");
+  const alternatives = alternativesOf(condition, names, values);
+  if (alternatives.length === 0) throw refused("cannot change: nothing is expected");
+  const conditionExpression = `attribute_exists(pk) AND (${alternatives.join(" OR ")})`;
 
   const set = ["#updatedAt = :updatedAt"];
   const remove: string[] = [];
@@ -140,16 +143,6 @@ export async function updateRun(
     else {
       values[`:set_${field}`] = encodeField(field, value);
       set.push(`#${field} = :set_${field}`);
-    }
-  }
-  if (changes.status !== undefined) {
-    // Leaving PENDING takes the run off the outbox index; returning to it puts it back.
-    const shard = pendingShardOf(scheduleId, changes.status, context.shards);
-    if (shard === undefined) remove.push("pendingShard", "pendingAt");
-    else {
-      set.push("pendingShard = :pendingShard", "pendingAt = #createdAt");
-      values[":pendingShard"] = shard;
-      names["#createdAt"] = "createdAt";
     }
   }
   try {
@@ -171,12 +164,61 @@ export async function updateRun(
     return decodeRun(out.Attributes as Item);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    // The old item comes back in wire format: { status: { S: "RUNNING" } }.
-    const old = (error.cause as { Item?: { status?: { S?: string } } }).Item;
-    throw refused(
-      old?.status?.S === undefined ? "does not exist" : `is ${old.status.S}`,
-      error.cause,
+    const status = statusOnFailure(error);
+    throw refused(status === undefined ? "does not exist" : `is ${status}`, error.cause);
+  }
+}
+
+/** Fields of a started run that a run-now record's values win over (see `startRun`). */
+const KEPT_IF_STORED: ReadonlySet<string> = new Set(["createdAt", "manual", "payload"]);
+
+/**
+ * `startRun` as one UpdateItem, which creates the item when it is absent: `run`'s fields are
+ * SET, except that `createdAt`, `manual` and `payload` are set only where the item has none.
+ */
+export async function startRun(
+  context: DynamoContext,
+  run: RunRecord,
+  condition: RunCondition,
+): Promise<RunRecord> {
+  const { scheduleId, scheduledAt } = run;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const { runId: _derived, ...fields } = run;
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:set_${field}`] = encodeField(field, value);
+    set.push(
+      KEPT_IF_STORED.has(field)
+        ? `#${field} = if_not_exists(#${field}, :set_${field})`
+        : `#${field} = :set_${field}`,
     );
+  }
+  const allowed = ["attribute_not_exists(pk)", ...alternativesOf(condition, names, values)];
+  try {
+    const out = await request(context, { name: "startRun", scheduleId }, (doc) =>
+      doc.send(
+        new UpdateCommand({
+          TableName: context.tableName,
+          Key: runKey(scheduleId, scheduledAt),
+          UpdateExpression: `SET ${set.join(", ")}`,
+          ConditionExpression: allowed.join(" OR "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          ...context.capacity,
+        }),
+      ),
+    );
+    return decodeRun(out.Attributes as Item);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const status = statusOnFailure(error);
+    const what = status === undefined ? "was refused" : `is ${status}`;
+    throw runRefusedError(scheduleId, scheduledAt, condition, what, { cause: error.cause });
   }
 }
 

@@ -17,7 +17,8 @@ export type ShardReader = (
 ) => Promise<{ readonly items: readonly Item[]; readonly last: Key | undefined }>;
 
 export interface ShardedQuery {
-  readonly shards: number;
+  /** The shards to merge, e.g. "0".."N-1", or just one. */
+  readonly shards: readonly string[];
   readonly limit: number;
   readonly cursor: string | undefined;
   readonly read: ShardReader;
@@ -48,10 +49,10 @@ export async function queryShards(
 ): Promise<{ items: Item[]; cursor?: string }> {
   const positions =
     query.cursor === undefined
-      ? Array.from({ length: query.shards }, (): Position => null)
-      : decodeCursor(query.cursor, isPositions(query.shards));
+      ? query.shards.map((): Position => null)
+      : decodeCursor(query.cursor, isPositions(query.shards.length));
   const states: ShardState[] = positions.map((from, index) => ({
-    shard: String(index),
+    shard: query.shards[index] as string,
     from,
     start: from === 0 || from === null ? undefined : from,
     more: from !== 0,
@@ -67,7 +68,7 @@ export async function queryShards(
   };
 
   await Promise.all(
-    states.filter((s) => s.more).map((s) => fill(s, Math.ceil(want / query.shards) + 1)),
+    states.filter((s) => s.more).map((s) => fill(s, Math.ceil(want / query.shards.length) + 1)),
   );
   const merged: { item: Item; state: ShardState }[] = [];
   while (merged.length < want) {

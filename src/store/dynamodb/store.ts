@@ -1,7 +1,8 @@
 /**
  * The production store: one DynamoDB table laid out as {@link SCHEDULE_TABLE} describes. The
- * tick's operations (`queryDue`, `claim`, `listPendingRuns`, `getRun`, `updateRun`) are Queries
- * on sparse sharded indexes and single-item or transactional writes; none of them scans.
+ * tick's operations (`queryDue`, `countDue`, `claim`, leases) and the invoke side's (`startRun`,
+ * `updateRun`) are Queries on the sparse sharded due index and single-item conditional writes;
+ * none of them scans, and none uses a transaction.
  */
 import { DynamoDBClient, type ReturnConsumedCapacity } from "@aws-sdk/client-dynamodb";
 import {
@@ -9,19 +10,27 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type Clock, systemClock } from "../../clock.js";
 import { ConflictError, ScheduleExistsError, ScheduleNotFoundError } from "../../errors.js";
-import { claimedSchedule, newSchedule, scheduleUpdate, storedRun } from "../records.js";
-import type { ScheduleRecord, ScheduleStore } from "../types.js";
+import {
+  checkClaimRecords,
+  claimedSchedule,
+  newSchedule,
+  scheduleUpdate,
+  storedRun,
+} from "../records.js";
+import type { RunRecord, ScheduleRecord, ScheduleStore } from "../types.js";
+import { CLAIM_REFUSAL } from "../types.js";
 import { decodeSchedule, encodeRun, encodeSchedule, scheduleKey } from "./codec.js";
+import { checkDueShardsOption, recordedDueShards } from "./config.js";
 import { type DynamoContext, request } from "./context.js";
-import { claimRefusalOf, storeErrorOf } from "./errors.js";
-import { listPendingRuns, queryDue } from "./indexes.js";
+import { countDue, queryDue } from "./indexes.js";
+import { acquireLease, releaseLease } from "./leases.js";
 import { listSchedules } from "./listing.js";
-import { createRun, deleteRunsOf, getRun, listRuns, updateRun } from "./runs.js";
+import { createRun, deleteRunsOf, getRun, listRuns, startRun, updateRun } from "./runs.js";
 
+export { DEFAULT_DUE_SHARDS } from "./config.js";
 export { type DynamoRequest, observeDynamoRequests } from "./requests.js";
 export {
   type CreateScheduleTableOptions,
@@ -40,8 +49,10 @@ export interface DynamoStoreOptions {
    */
   readonly client?: DynamoDBClient;
   /**
-   * Shards of the `due` and `pending` indexes (default 4). Every writer of a table must use the
-   * same value: items are placed by it, and a store with fewer shards does not see the others.
+   * Shards of the `due` index. The table records its count at first use (this value, default
+   * {@link DEFAULT_DUE_SHARDS}), and every store of the table places schedules by the recorded
+   * count. Leave it out to adopt the recorded count; a value that differs from it makes every
+   * method that needs it throw ConfigurationError, rather than write schedules no tick reads.
    */
   readonly dueShards?: number;
   /** Ask DynamoDB to return consumed capacity on every request (for benchmarks). Default off. */
@@ -57,8 +68,15 @@ const UPDATE_ATTEMPTS = 5;
  * A {@link ScheduleStore} on one DynamoDB table (create it with `createScheduleTable` or
  * template.yaml). See the interface for the contract; costs beyond it:
  *
- * - `queryDue` and `listPendingRuns` query every shard (N requests for a small page) and read
- *   only due (or PENDING) items, at most about N more than they return.
+ * - The first call that needs the shard count (writing a schedule, `queryDue`, `countDue`,
+ *   `dueShards`) reads the table's configuration item (1 consistent read; 1 write more on a new
+ *   table); later calls reuse the answer.
+ * - `queryDue` without `shard` queries every shard (N requests for a small page) and reads only
+ *   due items, at most about N more than it returns; with `shard`, one Query per page.
+ * - `countDue` is a `Select: COUNT` Query per shard: it returns no items, but DynamoDB charges
+ *   the reads of the items it counts, so keep `max` near what the caller acts on.
+ * - `claim` is one conditional PutItem per final record, then one for the schedule (1 write
+ *   unit each for small items); `startRun` and `updateRun` one UpdateItem each.
  * - `listSchedules` is for people, not the tick. With `state: "ENABLED"` it queries the whole
  *   `due` index (O(enabled schedules) per page; an ENABLED schedule without a `dueAt` is not on
  *   it and is not listed); otherwise it scans the whole table, runs included (O(table) per page).
@@ -68,25 +86,29 @@ const UPDATE_ATTEMPTS = 5;
  * - `updateSchedule` reads the schedule and writes it back whole (1 read, 1 write). Without
  *   `expectedVersion` it re-reads and retries when a concurrent write wins, up to 5 times, then
  *   throws ConflictError.
- * - `deleteSchedule` deletes the schedule first (so no claim can follow), then its runs in
- *   batches of 25.
+ * - `deleteSchedule` deletes the schedule first (so no claim can advance it again), then its
+ *   runs in batches of 25. A claim racing the deletion may still leave its final records.
  *
  * @example
  * const store = createDynamoStore({ tableName: process.env.SCHEDULE_TABLE ?? "schedules" });
  */
 export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
+  const configuredShards = checkDueShardsOption(options.dueShards);
   const client = options.client ?? new DynamoDBClient({});
-  const context: DynamoContext = {
+  const base = {
     doc: DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     }),
     tableName: options.tableName,
-    shards: Math.max(1, Math.floor(options.dueShards ?? 4)),
     clock: options.clock ?? systemClock,
     capacity:
       options.returnConsumedCapacity === undefined
         ? {}
         : { ReturnConsumedCapacity: options.returnConsumedCapacity },
+  };
+  const context: DynamoContext = {
+    ...base,
+    dueShards: recordedDueShards(base, configuredShards),
   };
   const { tableName } = context;
 
@@ -110,11 +132,12 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
     fromVersion: number,
     operation: string,
   ): Promise<void> {
+    const shards = await context.dueShards();
     await request(context, { name: operation, scheduleId: next.id }, (doc) =>
       doc.send(
         new PutCommand({
           TableName: tableName,
-          Item: encodeSchedule(next, context.shards),
+          Item: encodeSchedule(next, shards),
           ConditionExpression: "version = :version",
           ExpressionAttributeValues: { ":version": fromVersion },
           ...context.capacity,
@@ -123,15 +146,34 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
     );
   }
 
+  /** A claim's final record, unless its occurrence has a run already: that one is kept. */
+  async function createRecord(record: RunRecord): Promise<void> {
+    try {
+      await request(context, { name: "claim", scheduleId: record.scheduleId }, (doc) =>
+        doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: encodeRun(storedRun(record)),
+            ConditionExpression: "attribute_not_exists(pk)",
+            ...context.capacity,
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+
   return {
     async createSchedule(record) {
       const created = newSchedule(record);
+      const shards = await context.dueShards();
       try {
         await request(context, { name: "createSchedule", scheduleId: record.id }, (doc) =>
           doc.send(
             new PutCommand({
               TableName: tableName,
-              Item: encodeSchedule(created, context.shards),
+              Item: encodeSchedule(created, shards),
               ConditionExpression: "attribute_not_exists(pk)",
               ...context.capacity,
             }),
@@ -186,48 +228,36 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
 
     listSchedules: (listOptions = {}) => listSchedules(context, listOptions),
 
+    dueShards: () => context.dueShards(),
     queryDue: (dueOptions) => queryDue(context, dueOptions),
+    countDue: (countOptions) => countDue(context, countOptions),
 
+    // Two steps, no transaction: the records, then the schedule on its version. A crash between
+    // them leaves the schedule due, and the next claim finds the records there and keeps them.
     async claim(claim) {
+      checkClaimRecords(claim);
+      await Promise.all(claim.records.map((record) => createRecord(record)));
       const next = claimedSchedule(claim, context.clock.now().getTime());
       try {
-        // Item 0 is the schedule: claimRefusalOf reads the cancellation reasons by position.
-        await context.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: encodeSchedule(next, context.shards),
-                  ConditionExpression: "version = :version",
-                  ExpressionAttributeValues: { ":version": claim.schedule.version },
-                },
-              },
-              ...claim.runs.map((run) => ({
-                Put: {
-                  TableName: tableName,
-                  Item: encodeRun(storedRun(run), context.shards),
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              })),
-            ],
-            ...context.capacity,
-          }),
-        );
+        await writeSchedule(next, claim.schedule.version, "claim");
       } catch (error) {
-        const reason = claimRefusalOf(error);
-        if (reason !== undefined) return { claimed: false, reason };
-        throw storeErrorOf(error, { name: "claim", tableName, scheduleId: claim.schedule.id });
+        if (error instanceof ConflictError) {
+          return { claimed: false, reason: CLAIM_REFUSAL.scheduleChanged };
+        }
+        throw error;
       }
       return { claimed: true, schedule: next };
     },
+
+    acquireLease: (lease) => acquireLease(context, lease),
+    releaseLease: (name, owner) => releaseLease(context, name, owner),
 
     createRun: (run) => createRun(context, run),
     getRun: (scheduleId, scheduledAt) => getRun(context, scheduleId, scheduledAt),
     updateRun: (scheduleId, scheduledAt, changes, condition) =>
       updateRun(context, scheduleId, scheduledAt, changes, condition),
+    startRun: (run, condition) => startRun(context, run, condition),
     listRuns: (scheduleId, listOptions = {}) => listRuns(context, scheduleId, listOptions),
-    listPendingRuns: (pendingOptions) => listPendingRuns(context, pendingOptions),
 
     async close() {
       // An injected client belongs to the caller, who may share it.

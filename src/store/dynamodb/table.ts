@@ -1,5 +1,5 @@
 /**
- * The DynamoDB table the store needs: its keys, its two sparse indexes and its TTL attribute,
+ * The DynamoDB table the store needs: its keys, its sparse due index and its TTL attribute,
  * described once. `createScheduleTable` (tests, CLI) and template.yaml both follow
  * {@link SCHEDULE_TABLE}, and a test checks the template against it.
  */
@@ -19,12 +19,13 @@ import { StoreError } from "../../errors.js";
  * - Schedule item: `pk = SCHEDULE#<id>`, `sk = SCHEDULE`.
  * - Run item: `pk = SCHEDULE#<id>`, `sk = RUN#<scheduled ISO time>`, so one Query reads a
  *   schedule's history newest first, and `expiresAt` (epoch seconds) lets DynamoDB purge it.
+ * - Lease item: `pk = LEASE#<name>`, `sk = LEASE`, with `owner` and `until` (epoch ms): which
+ *   tick works a due shard.
+ * - Configuration item: `pk = CONFIG`, `sk = CONFIG`, with `dueShards`: the shard count every
+ *   writer places schedules by, recorded at first use.
  * - `due` (sparse): only ENABLED schedules with a `dueAt` carry `dueShard`, "0".."N-1" from a
- *   hash of the id; the tick queries each shard for `dueAt <= now`.
- * - `pending` (sparse): only PENDING runs carry `pendingShard` and `pendingAt` (a copy of the
- *   run's `createdAt`); the outbox re-drive reads it.
- *
- * Both indexes project every attribute, so a tick reads a due schedule in one request.
+ *   hash of the id; the tick queries each shard for `dueAt <= now`. It projects every
+ *   attribute, so a tick reads a due schedule in one request. No other item is on it.
  */
 export const SCHEDULE_TABLE = {
   partitionKey: "pk",
@@ -35,21 +36,20 @@ export const SCHEDULE_TABLE = {
     sk: "S",
     dueShard: "S",
     dueAt: "N",
-    pendingShard: "S",
-    pendingAt: "N",
   },
   indexes: {
     due: { name: "due", partitionKey: "dueShard", sortKey: "dueAt", projection: "ALL" },
-    pending: {
-      name: "pending",
-      partitionKey: "pendingShard",
-      sortKey: "pendingAt",
-      projection: "ALL",
-    },
   },
   ttlAttribute: "expiresAt",
   billingMode: "PAY_PER_REQUEST",
-  keyPrefix: { schedule: "SCHEDULE#", scheduleItem: "SCHEDULE", run: "RUN#" },
+  keyPrefix: {
+    schedule: "SCHEDULE#",
+    scheduleItem: "SCHEDULE",
+    run: "RUN#",
+    lease: "LEASE#",
+    leaseItem: "LEASE",
+    config: "CONFIG",
+  },
 } as const;
 
 type Index = (typeof SCHEDULE_TABLE.indexes)[keyof typeof SCHEDULE_TABLE.indexes];
@@ -73,10 +73,7 @@ export const SCHEDULE_TABLE_SCHEMA = {
     AttributeName: name,
     AttributeType: type,
   })),
-  GlobalSecondaryIndexes: [
-    indexSchema(SCHEDULE_TABLE.indexes.due),
-    indexSchema(SCHEDULE_TABLE.indexes.pending),
-  ],
+  GlobalSecondaryIndexes: [indexSchema(SCHEDULE_TABLE.indexes.due)],
   BillingMode: SCHEDULE_TABLE.billingMode,
   ttlAttribute: SCHEDULE_TABLE.ttlAttribute,
 } as const;

@@ -12,7 +12,7 @@ import { runIdOf } from "../types.js";
  * Schema migrations; migration `i` takes the database from version `i` to `i + 1`. Never edit one
  * that has shipped: append.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE schedules (
      id TEXT NOT NULL PRIMARY KEY,
      job TEXT NOT NULL,
@@ -65,6 +65,39 @@ const MIGRATIONS: readonly string[] = [
    -- The outbox: PENDING runs only, oldest first.
    CREATE INDEX runs_pending ON runs (created_at, schedule_id, scheduled_at)
      WHERE status = 'PENDING';`,
+  // 2: runs keep a payload only when the writer gave one (run-now), so the column may be NULL;
+  // SQLite cannot relax a NOT NULL in place, so the table is rebuilt. The tick no longer keeps an
+  // outbox of PENDING runs (runs_pending goes with the old table), and leases keep two ticks
+  // from working one shard at once.
+  `CREATE TABLE runs_v2 (
+     schedule_id TEXT NOT NULL,
+     scheduled_at INTEGER NOT NULL,
+     job TEXT NOT NULL,
+     due_at INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     payload TEXT,
+     manual INTEGER,
+     precise INTEGER,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     dispatched_at INTEGER,
+     started_at INTEGER,
+     finished_at INTEGER,
+     duration_ms INTEGER,
+     error TEXT,
+     result TEXT,
+     expires_at INTEGER
+   );
+   INSERT INTO runs_v2 SELECT * FROM runs;
+   DROP TABLE runs;
+   ALTER TABLE runs_v2 RENAME TO runs;
+   CREATE UNIQUE INDEX runs_by_schedule ON runs (schedule_id, scheduled_at DESC);
+   CREATE TABLE leases (
+     name TEXT NOT NULL PRIMARY KEY,
+     owner TEXT NOT NULL,
+     held_until INTEGER NOT NULL
+   );`,
 ];
 
 /** The schema version this code writes. */
@@ -198,8 +231,6 @@ export const SQL = {
   getSchedule: `SELECT ${S} FROM schedules WHERE id = ?`,
   /** Full row, conditional on the version the new values were computed from. */
   writeSchedule: `UPDATE schedules SET ${assignments(SCHEDULE_COLUMNS)} WHERE id = ? AND version = ?`,
-  versionOf: "SELECT version FROM schedules WHERE id = ?",
-  runExists: "SELECT 1 FROM runs WHERE schedule_id = ? AND scheduled_at = ?",
   deleteSchedule: "DELETE FROM schedules WHERE id = ?",
   deleteRuns: "DELETE FROM runs WHERE schedule_id = ?",
   // The literal state and IS NOT NULL let SQLite use the partial index schedules_due.
@@ -211,8 +242,12 @@ export const SQL = {
   writeRun: `UPDATE runs SET ${assignments(RUN_COLUMNS)} WHERE schedule_id = ? AND scheduled_at = ?`,
   runs: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?`,
   runsByStatus: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? AND status = ? ORDER BY scheduled_at DESC LIMIT ?`,
-  pending: `SELECT ${R} FROM runs WHERE status = 'PENDING' AND created_at <= ? ORDER BY created_at, schedule_id, scheduled_at LIMIT ?`,
-  pendingAfter: `SELECT ${R} FROM runs WHERE status = 'PENDING' AND created_at <= ? AND (created_at, schedule_id, scheduled_at) > (?, ?, ?) ORDER BY created_at, schedule_id, scheduled_at LIMIT ?`,
+  /** Counts through the due index and stops at the LIMIT, so a large due set costs only `max`. */
+  countDue: `SELECT COUNT(*) FROM (SELECT 1 FROM schedules WHERE state = 'ENABLED' AND due_at IS NOT NULL AND due_at <= ? LIMIT ?)`,
+  /** Takes a lease that is free, expired (held_until <= now) or held by the same owner. */
+  acquireLease:
+    "INSERT INTO leases (name, owner, held_until) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, held_until = excluded.held_until WHERE leases.held_until <= ? OR leases.owner = excluded.owner",
+  releaseLease: "DELETE FROM leases WHERE name = ? AND owner = ?",
 } as const;
 export type StatementName = keyof typeof SQL;
 

@@ -1,32 +1,37 @@
 /**
  * The embedded store on `node:sqlite`: one file (or memory), WAL, the schema in
  * schema.ts. Every write that must be atomic runs in a `BEGIN IMMEDIATE` transaction, so
- * two processes on one file (the local runner and the CLI) serialise their writes.
+ * two processes on one file (the local runner and the CLI) serialise their writes. The tick's
+ * and the runner's writes (claims, run starts and updates) issued in one turn of the event loop
+ * share one transaction (batch.ts).
  */
 import { type Clock, systemClock } from "../../clock.js";
-import { ScheduleExistsError, ScheduleNotFoundError, StoreError } from "../../errors.js";
+import { ScheduleExistsError, ScheduleNotFoundError } from "../../errors.js";
 import { decodeCursor } from "../cursor.js";
 import {
+  checkClaimRecords,
   claimedSchedule,
   isDuePosition,
   isListPosition,
-  isPendingPosition,
   matchesScheduleFilter,
   newSchedule,
   PAGE_SIZE,
   pageOf,
   pageOfSchedules,
   pageSize,
+  readsTheOneShard,
   runConditionHolds,
   runExistsError,
   runRefusedError,
   runsBefore,
   scheduleUpdate,
+  startedRun,
   storedRun,
   updatedRun,
 } from "../records.js";
-import type { RunRecord, ScheduleRecord, ScheduleStore } from "../types.js";
+import type { ClaimResult, RunRecord, ScheduleRecord, ScheduleStore } from "../types.js";
 import { CLAIM_REFUSAL } from "../types.js";
+import { createWriteBatcher } from "./batch.js";
 import { guard, openDatabase } from "./connection.js";
 import { decodeRun, decodeSchedule, encodeRun, encodeSchedule, listQuery, SQL } from "./schema.js";
 
@@ -46,7 +51,8 @@ const END_OF_TIME = 8.64e15 + 1;
 /**
  * Opens (creating if needed) a SQLite {@link ScheduleStore}. Commits are durable when the
  * process dies (WAL with `synchronous = NORMAL`); the last commits may be lost if the machine
- * loses power. See the interface for the contract.
+ * loses power. See the interface for the contract. Its due index is one shard (`dueShards()` is
+ * 1), and leases live in the file, so ticks in two processes on one file exclude each other.
  *
  * @example
  * const store = createSqliteStore({ path: ".lambda-scheduler/schedules.db" });
@@ -54,7 +60,9 @@ const END_OF_TIME = 8.64e15 + 1;
 export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleStore {
   const path = options.path ?? ":memory:";
   const clock = options.clock ?? systemClock;
-  const { db, run, rows, immediate } = openDatabase(path, options.busyTimeoutMs ?? 5_000);
+  const connection = openDatabase(path, options.busyTimeoutMs ?? 5_000);
+  const { db, run, rows, immediate } = connection;
+  const batch = createWriteBatcher(connection);
 
   function readSchedule(id: string): ScheduleRecord | undefined {
     const row = rows(SQL.getSchedule, id)[0];
@@ -120,7 +128,12 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
       });
     },
 
+    async dueShards() {
+      return 1;
+    },
+
     async queryDue(options) {
+      if (!readsTheOneShard(options.shard)) return { items: [] };
       return guard("queryDue", () => {
         const limit = pageSize(options.limit, PAGE_SIZE.due);
         const after =
@@ -135,33 +148,36 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
       });
     },
 
+    async countDue(options) {
+      if (!readsTheOneShard(options.shard)) return 0;
+      return guard("countDue", () => {
+        const max = Math.max(0, Math.floor(options.max));
+        return Number(rows(SQL.countDue, options.dueBefore, max)[0]?.[0] ?? 0);
+      });
+    },
+
     async claim(claim) {
-      return guard("claim", () =>
-        immediate(() => {
-          // Both checks hold until COMMIT: the transaction has the write lock.
-          const stored = rows(SQL.versionOf, claim.schedule.id)[0]?.[0];
-          if (stored !== claim.schedule.version) {
-            return { claimed: false, reason: CLAIM_REFUSAL.scheduleChanged } as const;
-          }
-          if (
-            claim.runs.some(
-              (each) => rows(SQL.runExists, each.scheduleId, each.scheduledAt).length > 0,
-            )
-          ) {
-            return { claimed: false, reason: CLAIM_REFUSAL.runExists } as const;
-          }
-          const next = claimedSchedule(claim, clock.now().getTime());
-          writeSchedule(next, claim.schedule.version);
-          for (const each of claim.runs) {
-            if (run("insertRun", ...encodeRun(storedRun(each))).changes === 0) {
-              throw new StoreError(
-                `claim of "${claim.schedule.id}" has two runs at ${new Date(each.scheduledAt).toISOString()}`,
-              );
-            }
-          }
-          return { claimed: true, schedule: next } as const;
-        }),
+      checkClaimRecords(claim);
+      return batch.submit("claim", (): ClaimResult => {
+        // Records first, each unless its occurrence has a run already (DO NOTHING keeps it).
+        for (const record of claim.records) run("insertRun", ...encodeRun(storedRun(record)));
+        const next = claimedSchedule(claim, clock.now().getTime());
+        if (!writeSchedule(next, claim.schedule.version)) {
+          return { claimed: false, reason: CLAIM_REFUSAL.scheduleChanged };
+        }
+        return { claimed: true, schedule: next };
+      });
+    },
+
+    async acquireLease(lease) {
+      return guard(
+        "acquireLease",
+        () => run("acquireLease", lease.name, lease.owner, lease.until, lease.now).changes === 1,
       );
+    },
+
+    async releaseLease(name, owner) {
+      guard("releaseLease", () => run("releaseLease", name, owner));
     },
 
     async createRun(record) {
@@ -179,18 +195,34 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
     },
 
     async updateRun(scheduleId, scheduledAt, changes, condition) {
-      return guard("updateRun", () =>
-        immediate(() => {
-          const current = readRun(scheduleId, scheduledAt);
-          if (current === undefined || !runConditionHolds(current, condition)) {
-            const status = current === undefined ? "does not exist" : `is ${current.status}`;
-            throw runRefusedError(scheduleId, scheduledAt, condition, status);
-          }
-          const next = updatedRun(current, changes, clock.now().getTime());
-          run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
-          return next;
-        }),
-      );
+      return batch.submit("updateRun", () => {
+        const current = readRun(scheduleId, scheduledAt);
+        if (current === undefined || !runConditionHolds(current, condition)) {
+          const status = current === undefined ? "does not exist" : `is ${current.status}`;
+          throw runRefusedError(scheduleId, scheduledAt, condition, status);
+        }
+        const next = updatedRun(current, changes, clock.now().getTime());
+        run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
+        return next;
+      });
+    },
+
+    async startRun(record, condition) {
+      return batch.submit("startRun", () => {
+        const { scheduleId, scheduledAt } = record;
+        const current = readRun(scheduleId, scheduledAt);
+        if (current === undefined) {
+          const created = storedRun(record);
+          run("insertRun", ...encodeRun(created));
+          return created;
+        }
+        if (!runConditionHolds(current, condition)) {
+          throw runRefusedError(scheduleId, scheduledAt, condition, `is ${current.status}`);
+        }
+        const next = startedRun(current, record);
+        run("writeRun", ...encodeRun(next), scheduleId, scheduledAt);
+        return next;
+      });
     },
 
     async listRuns(scheduleId, options = {}) {
@@ -206,29 +238,10 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
       });
     },
 
-    async listPendingRuns(options) {
-      return guard("listPendingRuns", () => {
-        const limit = pageSize(options.limit, PAGE_SIZE.pending);
-        const after =
-          options.cursor === undefined
-            ? undefined
-            : decodeCursor(options.cursor, isPendingPosition);
-        const found =
-          after === undefined
-            ? rows(SQL.pending, options.createdBefore, limit + 1)
-            : rows(SQL.pendingAfter, options.createdBefore, ...after, limit + 1);
-        const items = found.slice(0, limit).map(decodeRun);
-        const last = items.at(-1);
-        return pageOf(items, found.length > limit, () => [
-          last?.createdAt,
-          last?.scheduleId,
-          last?.scheduledAt,
-        ]);
-      });
-    },
-
     async close() {
       guard("close", () => {
+        // Requests already made are answered, not dropped.
+        if (db.isOpen) batch.flush();
         if (db.isOpen) db.close();
       });
     },
