@@ -168,7 +168,7 @@ describe("the tick", () => {
     expect(await tick({}, { store: crashing })).toMatchObject({ dispatched: 1, claimed: 1 });
     // Twice on the wire; the invoke side starts a run id once (startRun is conditional).
     expect(dispatchCounts(dispatcher.accepted).get("s1@2026-01-05T00:00:00.000Z")).toBe(2);
-    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms("2026-01-05T01:00:00Z"));
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms("2026-01-05T00:01:00Z"));
   });
 
   it("does not claim a schedule whose send failed, so the next tick sends it", async () => {
