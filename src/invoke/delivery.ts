@@ -41,7 +41,7 @@ export const INVOKE_OUTCOME = {
   failedFinal: "failed-final",
   /** The run is already FAILED: the message keeps failing so that the queue dead-letters it. */
   deadLetter: "dead-letter",
-  /** Neither the run nor its schedule exists any more (the schedule was deleted): dropped. */
+  /** The run vanished between a refused write and its read (its schedule was deleted): dropped. */
   orphaned: "orphaned",
 } as const;
 /** One of {@link INVOKE_OUTCOME}. */
@@ -89,7 +89,11 @@ export function isAcknowledged(outcome: InvokeOutcome): boolean {
 
 /** One delivery of an envelope. */
 export interface Delivery {
-  /** Which attempt this is: `deliveryAttempt(envelope, receiveCount)`. */
+  /**
+   * Which attempt this is: `deliveryAttempt(envelope, receiveCount)`. The invoke side reads
+   * nothing before it starts a run, so this is the attempt recorded and checked against the
+   * retry policy: a duplicate message counts its own receives, not the run's earlier attempts.
+   */
   readonly attempt: number;
   /** Epoch ms by which the attempt must be over; the job's signal fires then. */
   readonly deadline?: number;
@@ -107,9 +111,14 @@ export interface InvokeDeps {
   readonly retentionDays: number;
   readonly graceSeconds: number;
   readonly finalVisibility: number;
+  /** Whether each delivery ends with a `delivery <outcome>` log line. */
+  readonly logDeliveries: boolean;
 }
 
-/** The statuses a run can be started (or skipped, or failed) from. */
+/**
+ * The statuses a run can be started (or skipped, or failed) from; a run that does not exist yet
+ * (a scheduled occurrence has no record until it starts) is created by the same write.
+ */
 export const STARTABLE: readonly RunStatus[] = [
   RUN_STATUS.PENDING,
   RUN_STATUS.DISPATCHED,
@@ -124,16 +133,20 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
   const scheduledAt = Date.parse(envelope.scheduledAt);
   const log = deps.logger.child({ runId, scheduleId, job: envelope.job, attempt });
   const now = (): number => clock.now().getTime();
+  const expiresAt = (finishedAt: number): number =>
+    Math.floor(finishedAt / 1000) + deps.retentionDays * 86_400;
 
   const done = (
     outcome: InvokeOutcome,
     run: RunRecord | undefined,
     error?: Error,
   ): InvokeResult => {
-    log[isAcknowledged(outcome) ? "info" : "warn"](`delivery ${outcome}`, {
-      status: run?.status,
-      error: error?.message,
-    });
+    if (deps.logDeliveries) {
+      log[isAcknowledged(outcome) ? "info" : "warn"](`delivery ${outcome}`, {
+        status: run?.status,
+        error: error?.message,
+      });
+    }
     return {
       outcome,
       runId,
@@ -154,21 +167,50 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     }
   };
 
-  /** A conditional run write; undefined when its condition lost. */
-  const write = async (
-    changes: RunChanges,
-    expect: readonly RunStatus[],
-    staleRunningBefore?: number,
+  /**
+   * The first write of a delivery, made without reading anything: creates the run, or moves it
+   * from a startable status (or a stale RUNNING one), to `fields`. Undefined when its condition
+   * lost: then {@link lost} reads what the run is.
+   */
+  const start = async (
+    fields: Pick<RunRecord, "status"> & RunChanges,
+    staleRunningBefore: number,
   ): Promise<RunRecord | undefined> => {
+    const at = now();
+    const run: RunRecord = {
+      runId,
+      scheduleId,
+      job: envelope.job,
+      scheduledAt,
+      // The jitter is not in the envelope; scheduledAt is the best this side knows.
+      dueAt: scheduledAt,
+      attempt,
+      createdAt: at,
+      updatedAt: at,
+      // Kept until the run ends, so that a run whose runner died still expires one day.
+      expiresAt: expiresAt(at),
+      ...(envelope.manual === true ? { manual: true } : {}),
+      ...fields,
+    };
+    try {
+      return await store.startRun(run, { expect: STARTABLE, staleRunningBefore });
+    } catch (error) {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    }
+  };
+
+  /**
+   * A write after the start (SUCCEEDED, RETRYING, FAILED), on the condition that the run is still
+   * RUNNING; undefined when another delivery took it over meanwhile.
+   */
+  const finish = async (changes: RunChanges): Promise<RunRecord | undefined> => {
     try {
       return await store.updateRun(
         scheduleId,
         scheduledAt,
         { updatedAt: now(), ...changes },
-        {
-          expect,
-          ...(staleRunningBefore === undefined ? {} : { staleRunningBefore }),
-        },
+        { expect: [RUN_STATUS.RUNNING] },
       );
     } catch (error) {
       if (error instanceof ConflictError) return undefined;
@@ -233,9 +275,6 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     }
   };
 
-  const expiresAt = (finishedAt: number): number =>
-    Math.floor(finishedAt / 1000) + deps.retentionDays * 86_400;
-
   return {
     attempt,
     scheduledAt,
@@ -244,7 +283,8 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     expiresAt,
     done,
     hide,
-    write,
+    start,
+    finish,
     ended,
     busy,
     lost,

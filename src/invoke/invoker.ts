@@ -15,7 +15,13 @@ import { createJsonLogger, type Logger } from "../logger.js";
 import { registryJobs } from "../registry/registry.js";
 import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
-import { type Delivery, type InvokeDeps, type InvokeResult, isAcknowledged } from "./delivery.js";
+import {
+  type Delivery,
+  type InvokeDeps,
+  type InvokeOutcome,
+  type InvokeResult,
+  isAcknowledged,
+} from "./delivery.js";
 import { processEnvelope } from "./run.js";
 
 export {
@@ -47,6 +53,11 @@ export interface InvokerOptions {
   readonly runningGraceSeconds?: number;
   /** Visibility of a message whose run failed for good, until the queue dead-letters it. Default 0. */
   readonly finalVisibilitySeconds?: number;
+  /**
+   * Log one line per delivery (`delivery succeeded`, `delivery busy`…). Default true; a terminal
+   * that prints its own line per run turns it off.
+   */
+  readonly logDeliveries?: boolean;
 }
 
 /** The invoke core; see {@link createInvoker}. */
@@ -67,17 +78,59 @@ export interface Invoker {
   processLocalDelivery(delivery: LocalDelivery): Promise<InvokeResult>;
 }
 
+/** Options of {@link consumeLocalDelivery}. */
+export interface LocalConsumeOptions {
+  /** Sees each result before the message is deleted or released (run lines, kept records). */
+  readonly onResult?: (result: InvokeResult, delivery: LocalDelivery) => void;
+  /**
+   * Whether the message is delivered again after this outcome. Default: every outcome that is
+   * not {@link isAcknowledged}, as on SQS.
+   */
+  readonly redeliver?: (outcome: InvokeOutcome) => boolean;
+}
+
 /**
- * Creates the invoke core. For each delivery it:
- * 1. acknowledges a run that already ended, except a FAILED one, whose message keeps failing so
- *    that the queue dead-letters it; drops a message whose schedule was deleted;
- * 2. answers "busy" while another delivery is running the run (the message comes back once that
- *    run would be stale, so a runner that died is taken over);
- * 3. fails an unknown job for good (run FAILED);
- * 4. with overlap `skip` (the schedule's, else the job's), records SKIPPED while the previous run
+ * Processes one delivery of the local dispatcher as the Lambda processes an SQS record: the
+ * attempt from the receive count, visibility changes passed through; resolves when the message
+ * is done with, throws (the outcome's error) when it must come back. The one consumer that
+ * `dev`, the CLI's in-process runs and {@link Invoker.processLocalDelivery} share.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createLocalDispatcher({
+ *   consumer: (delivery) => consumeLocalDelivery(invoker, delivery, { onResult: print }),
+ * });
+ * ```
+ */
+export async function consumeLocalDelivery(
+  invoker: Pick<Invoker, "processEnvelope">,
+  delivery: LocalDelivery,
+  options: LocalConsumeOptions = {},
+): Promise<InvokeResult> {
+  const { envelope } = delivery;
+  const result = await invoker.processEnvelope(envelope, {
+    attempt: deliveryAttempt(envelope, delivery.receiveCount),
+    changeVisibility: (seconds) => delivery.changeVisibility(seconds),
+  });
+  options.onResult?.(result, delivery);
+  const redeliver = options.redeliver ?? ((outcome) => !isAcknowledged(outcome));
+  if (redeliver(result.outcome)) throw result.error;
+  return result;
+}
+
+/**
+ * Creates the invoke core. For each delivery it reads nothing first (the envelope carries what
+ * it needs of the schedule) and:
+ * 1. fails an unknown job for good (run FAILED);
+ * 2. records EXPIRED, without running it, a run past the envelope's `deadline` (run-now is exempt);
+ * 3. with overlap `skip` (the envelope's, else the job's), records SKIPPED while the previous run
  *    is RUNNING;
- * 5. starts the run with a conditional write: of concurrent deliveries, one runs the job;
- * 6. validates the payload, runs the handler with a signal that fires at its timeout or before
+ * 4. else starts the run (RUNNING) with one conditional write that also creates it: of concurrent
+ *    deliveries, one runs the job. When that first write is refused, it reads the run, then
+ *    acknowledges a run that already ended, except a FAILED one, whose message keeps failing so
+ *    that the queue dead-letters it; or answers "busy" while another delivery is running it (the
+ *    message comes back once that run would be stale, so a runner that died is taken over);
+ * 5. validates the payload, runs the handler with a signal that fires at its timeout or before
  *    the deadline, and records SUCCEEDED, RETRYING (hiding the message for
  *    `backoffSeconds·2^(attempt−1)`) or FAILED, publishing `run.failed` for each failed attempt.
  *
@@ -96,6 +149,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createJsonLogger();
   const deps: InvokeDeps = {
+    logDeliveries: options.logDeliveries ?? true,
     store,
     clock,
     logger,
@@ -131,7 +185,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     return result;
   };
 
-  return {
+  const invoker: Invoker = {
     processEnvelope: (envelope, delivery) => processEnvelope(deps, envelope, delivery),
     processSqsEvent(event, context) {
       const remaining = context?.getRemainingTimeInMillis?.();
@@ -139,16 +193,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
         remaining === undefined ? undefined : clock.now().getTime() + remaining - deadlineMarginMs;
       return Promise.allSettled(event.Records.map((record) => processRecord(record, deadline)));
     },
-    async processLocalDelivery(delivery) {
-      const { envelope } = delivery;
-      const result = await processEnvelope(deps, envelope, {
-        attempt: deliveryAttempt(envelope, delivery.receiveCount),
-        changeVisibility: (seconds) => delivery.changeVisibility(seconds),
-      });
-      if (!isAcknowledged(result.outcome)) throw result.error;
-      return result;
-    },
+    processLocalDelivery: (delivery) => consumeLocalDelivery(invoker, delivery),
   };
+  return invoker;
 }
 
 function nonNegative(name: string, value: number): number {

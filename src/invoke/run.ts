@@ -1,7 +1,7 @@
 /**
- * The invoke flow for one delivery of an envelope: check the run, start it with a conditional
- * write, run the job within its time limit, record the outcome; and the small pure rules it
- * follows (retry delay, result bound).
+ * The invoke flow for one delivery of an envelope: start the run with one conditional write
+ * (reading the run only when that write is refused), run the job within its time limit, record
+ * the outcome; and the small pure rules it follows (retry delay, result bound).
  */
 
 import { FAILURE_EVENT_TYPE } from "../dispatch/errors-topic.js";
@@ -9,19 +9,10 @@ import type { Envelope } from "../dispatch/types.js";
 import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
 import { DeadlinePassedError, UnknownJobError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import { scheduleOf } from "../planning/occurrences.js";
 import { validatePayload } from "../registry/payload.js";
-import type { Job, JobContext, RetryPolicy } from "../registry/types.js";
+import { type Job, type JobContext, OVERLAP, type RetryPolicy } from "../registry/types.js";
 import { boundedRunError, runContextOf, withRunContext } from "../run-errors.js";
-import { deadlineOf } from "../scheduling/deadline.js";
-import {
-  FINAL_RUN_STATUSES,
-  RUN_STATUS,
-  type RunChanges,
-  type RunRecord,
-  type RunStatus,
-  type ScheduleRecord,
-} from "../store/types.js";
+import { RUN_STATUS, type RunChanges, type RunRecord, type RunStatus } from "../store/types.js";
 import {
   type Delivery,
   type DeliveryScope,
@@ -29,43 +20,38 @@ import {
   INVOKE_OUTCOME,
   type InvokeDeps,
   type InvokeResult,
-  STARTABLE,
   staleAfterMs,
 } from "./delivery.js";
 
-/** Processes one delivery; see `createInvoker` for what it does. Throws only when the store fails. */
+/**
+ * Processes one delivery; see `createInvoker` for what it does. Reads nothing before its first
+ * write (only overlap `skip` reads the previous run): the envelope carries the deadline, the
+ * overlap policy and the run-now flag. Throws only when the store fails.
+ */
 export async function processEnvelope(
   deps: InvokeDeps,
   envelope: Envelope,
   delivery: Delivery,
 ): Promise<InvokeResult> {
-  const run = await ensureRun(deps, envelope);
-  // Attempts never go backwards: a duplicate message, received once, of a run that has already
-  // been tried twice is its third attempt, or the retry policy would be exceeded.
-  const attempt = Math.max(delivery.attempt, (run?.attempt ?? 0) + 1);
-  const scope = deliveryScope(deps, envelope, { ...delivery, attempt });
+  const scope = deliveryScope(deps, envelope, delivery);
   const { store } = deps;
   const { scheduleId } = envelope;
-  const { scheduledAt, now, done, write, ended, busy, lost, report, hide, expiresAt } = scope;
-
-  if (run === undefined) return done(INVOKE_OUTCOME.orphaned, undefined);
-  if (FINAL_RUN_STATUSES.includes(run.status)) return ended(run);
+  const { scheduledAt, now, done, start, lost, report, hide, expiresAt } = scope;
   const job = deps.jobs.get(envelope.job);
   const staleBefore = now() - staleAfterMs(job, deps.graceSeconds);
-  if (run.status === RUN_STATUS.RUNNING && (run.startedAt ?? 0) >= staleBefore)
-    return busy(run, job);
 
-  // Ends the run without starting it: FAILED or EXPIRED, with why.
-  const endUnstarted = (status: RunStatus, error: Error): Promise<RunRecord | undefined> => {
+  // Ends the run without starting it (FAILED, EXPIRED or SKIPPED), with why.
+  const endUnstarted = (status: RunStatus, error?: Error): Promise<RunRecord | undefined> => {
     const finishedAt = now();
-    const changes: RunChanges = {
-      status,
-      attempt,
-      error: boundedRunError(error),
-      finishedAt,
-      expiresAt: expiresAt(finishedAt),
-    };
-    return write(changes, STARTABLE, staleBefore);
+    return start(
+      {
+        status,
+        finishedAt,
+        expiresAt: expiresAt(finishedAt),
+        ...(error === undefined ? {} : { error: boundedRunError(error) }),
+      },
+      staleBefore,
+    );
   };
 
   if (job === undefined) {
@@ -77,30 +63,23 @@ export async function processEnvelope(
     return done(INVOKE_OUTCOME.failedFinal, failed, error);
   }
 
-  const schedule = await store.getSchedule(scheduleId);
   // A deadline run claimed in time may be delivered late (a backlog, retries): it never starts
   // after its deadline. Run-now is the user's explicit wish and is exempt.
-  const deadline = schedule === undefined ? undefined : deadlineOfRecord(schedule);
-  if (deadline !== undefined && run.manual !== true && now() > deadline) {
+  const deadline = envelope.deadline === undefined ? undefined : Date.parse(envelope.deadline);
+  if (deadline !== undefined && envelope.manual !== true && now() > deadline) {
     const error = new DeadlinePassedError(
-      `run ${envelope.runId} was not started by its deadline ${new Date(deadline).toISOString()}`,
+      `run ${envelope.runId} was not started by its deadline ${envelope.deadline}`,
     );
     const expired = await endUnstarted(RUN_STATUS.EXPIRED, error);
     if (expired === undefined) return lost(job);
     await report(error, true, FAILURE_EVENT_TYPE.expired);
     return done(INVOKE_OUTCOME.skipped, expired);
   }
-  if ((schedule?.overlap ?? job.overlap) === "skip") {
+  if ((envelope.overlap ?? job.overlap) === OVERLAP.skip) {
     const { items } = await store.listRuns(scheduleId, { before: scheduledAt, limit: 1 });
     const previous = items[0];
     if (previous?.status === RUN_STATUS.RUNNING && (previous.startedAt ?? 0) >= staleBefore) {
-      const finishedAt = now();
-      const changes: RunChanges = {
-        status: RUN_STATUS.SKIPPED,
-        finishedAt,
-        expiresAt: expiresAt(finishedAt),
-      };
-      const skipped = await write(changes, STARTABLE, staleBefore);
+      const skipped = await endUnstarted(RUN_STATUS.SKIPPED);
       if (skipped === undefined) return lost(job);
       scope.log.info("skipped: the previous run is still RUNNING", {
         previousRunId: previous.runId,
@@ -109,12 +88,7 @@ export async function processEnvelope(
     }
   }
 
-  const startedAt = now();
-  const started = await write(
-    { status: RUN_STATUS.RUNNING, attempt, startedAt },
-    STARTABLE,
-    staleBefore,
-  );
+  const started = await start({ status: RUN_STATUS.RUNNING, startedAt: now() }, staleBefore);
   if (started === undefined) return lost(job);
   return execute(deps, scope, envelope, delivery, job, started);
 }
@@ -128,7 +102,7 @@ async function execute(
   job: Job,
   run: RunRecord,
 ): Promise<InvokeResult> {
-  const { now, done, write, report, hide, expiresAt, attempt, scheduledAt, log } = scope;
+  const { now, done, finish, report, hide, expiresAt, attempt, scheduledAt, log } = scope;
   const startedAt = run.startedAt ?? now();
   const context = runContextOf(envelope, attempt);
   let outcome: { value: unknown } | { thrown: unknown; permanent: boolean };
@@ -160,7 +134,7 @@ async function execute(
       expiresAt: expiresAt(finishedAt),
       ...(result === undefined ? {} : { result }),
     };
-    const succeeded = await write(changes, [RUN_STATUS.RUNNING]);
+    const succeeded = await finish(changes);
     if (succeeded === undefined)
       log.warn("another delivery took the run over; this result is not recorded");
     return done(INVOKE_OUTCOME.succeeded, succeeded ?? run);
@@ -178,7 +152,7 @@ async function execute(
         expiresAt: expiresAt(finishedAt),
       }
     : { status: RUN_STATUS.RETRYING, error: runError, durationMs };
-  const recorded = await write(changes, [RUN_STATUS.RUNNING]);
+  const recorded = await finish(changes);
   if (recorded === undefined)
     log.warn("another delivery took the run over; this failure is not recorded");
   await report(error, final);
@@ -188,49 +162,6 @@ async function execute(
     recorded ?? run,
     error,
   );
-}
-
-/**
- * The run of an envelope. A missing run is created (a message sent without a claim must not be
- * dropped) unless its schedule is gone too: then the schedule was deleted, runs and all, and
- * the message is an orphan (undefined).
- */
-async function ensureRun(deps: InvokeDeps, envelope: Envelope): Promise<RunRecord | undefined> {
-  const { store } = deps;
-  const scheduledAt = Date.parse(envelope.scheduledAt);
-  const existing = await store.getRun(envelope.scheduleId, scheduledAt);
-  if (existing !== undefined) return existing;
-  if ((await store.getSchedule(envelope.scheduleId)) === undefined) return undefined;
-  const at = deps.clock.now().getTime();
-  try {
-    return await store.createRun({
-      runId: envelope.runId,
-      scheduleId: envelope.scheduleId,
-      job: envelope.job,
-      scheduledAt,
-      dueAt: scheduledAt,
-      status: RUN_STATUS.DISPATCHED,
-      attempt: 0,
-      payload: envelope.payload,
-      createdAt: at,
-      updatedAt: at,
-      dispatchedAt: at,
-    });
-  } catch (error) {
-    // Another delivery created it first: use theirs.
-    const raced = await store.getRun(envelope.scheduleId, scheduledAt);
-    if (raced === undefined) throw error;
-    return raced;
-  }
-}
-
-/** The deadline of a `deadline` schedule; undefined for every other kind (or one unparseable now). */
-function deadlineOfRecord(record: ScheduleRecord): number | undefined {
-  try {
-    return deadlineOf(scheduleOf(record));
-  } catch {
-    return undefined;
-  }
 }
 
 /** A recorded result is cut to this many bytes of JSON. */

@@ -136,7 +136,7 @@ describe("local deliveries", () => {
     await seedRun(h.store, sent);
     await dispatcher.dispatch([{ envelope: sent }]);
     await time.advance(10_000);
-    expect(dispatcher.deadLetters.map((d) => [d.envelope.runId, d.receiveCount])).toEqual([
+    expect(dispatcher.deadLetters.map((d) => [d.envelope?.runId, d.receiveCount])).toEqual([
       [sent.runId, 3],
     ]);
     expect(await runOf(h.store, sent)).toMatchObject({ status: "FAILED", attempt: 2 });

@@ -184,7 +184,7 @@ describe("the invoke core, on failure", () => {
   it("lets a store failure escape, so that the message is delivered again", async () => {
     const { store, invoker } = setup();
     defineJob({ name: "hello", handler: () => {} });
-    store.getRun = async () => {
+    store.startRun = async () => {
       throw new Error("store unreachable");
     };
     await expect(invoker.processEnvelope(envelope(), { attempt: 1 })).rejects.toThrow(

@@ -2,7 +2,7 @@
  * Fixtures of the invoke tests: a memory store seeded with a schedule and its run, a publisher
  * and a visibility recorder that keep what they are given, and an invoker over them.
  */
-import { manualClock } from "../../src/clock.js";
+import { type Clock, manualClock } from "../../src/clock.js";
 import type { FailureEvent } from "../../src/dispatch/errors-topic.js";
 import type { Envelope } from "../../src/dispatch/types.js";
 import { createInvoker, type InvokerOptions } from "../../src/invoke/invoker.js";
@@ -62,9 +62,13 @@ export async function seedRun(
   });
 }
 
-/** A store, a publisher that keeps events and a recorder of visibility changes. */
-export function harness() {
-  const store = createMemoryStore();
+/**
+ * A store, a publisher that keeps events and a recorder of visibility changes. The store runs on
+ * `clock` (by default early January 2026, when the tests' runs happen), so that it drops runs by
+ * their retention on the tests' time, not the machine's.
+ */
+export function harness(clock: Clock = manualClock("2026-01-05T09:00:00Z")) {
+  const store = createMemoryStore({ clock });
   const events: FailureEvent[] = [];
   const visibility: number[] = [];
   return {
@@ -79,8 +83,8 @@ export function harness() {
 
 /** A {@link harness}, a manual clock at `start` and an invoker using them (and `options`). */
 export function invokerHarness(start: Date | string, options: Partial<InvokerOptions> = {}) {
-  const h = harness();
   const clock = manualClock(start);
+  const h = harness(clock);
   const invoker = createInvoker({
     store: h.store,
     clock,

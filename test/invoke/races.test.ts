@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../../src/clock.js";
 import { ConflictError } from "../../src/errors.js";
-import type { InvokerOptions } from "../../src/invoke/invoker.js";
+import { createInvoker, type InvokerOptions } from "../../src/invoke/invoker.js";
+import { silentLogger } from "../../src/logger.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
+import { createMemoryStore } from "../../src/store/memory.js";
 import { RUN_STATUS, type RunStatus } from "../../src/store/types.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf, seedRun, seedSchedule } from "./fixtures.js";
+import { invokerHarness, runOf, seedRun } from "./fixtures.js";
 
 const NOW = Date.parse("2026-01-05T09:10:00.000Z");
 
@@ -151,19 +154,14 @@ describe("overlap", () => {
     ["the schedule says allow over a job that skips", "skip", "allow", "succeeded"],
     ["the job allows and the schedule says nothing", "allow", undefined, "succeeded"],
   ])(
-    "follows the schedule's policy first: %s",
+    "follows the schedule's policy, carried in the envelope, first: %s",
     async (_case, jobOverlap, scheduleOverlap, outcome) => {
       const { store, invoker } = setup();
       countingJob("hello", jobOverlap);
       const { previous, next } = previousAndNext();
-      await seedSchedule(
-        store,
-        next,
-        scheduleOverlap === undefined ? {} : { overlap: scheduleOverlap },
-      );
       await seedRun(store, previous, { status: RUN_STATUS.RUNNING, startedAt: NOW - 5_000 });
-      await seedRun(store, next);
-      expect((await invoker.processEnvelope(next, { attempt: 1 })).outcome).toBe(outcome);
+      const sent = scheduleOverlap === undefined ? next : { ...next, overlap: scheduleOverlap };
+      expect((await invoker.processEnvelope(sent, { attempt: 1 })).outcome).toBe(outcome);
     },
   );
 
@@ -190,53 +188,62 @@ describe("overlap", () => {
   });
 });
 
-describe("messages without a run", () => {
-  it("creates the missing run of an existing schedule and runs it", async () => {
+describe("a scheduled occurrence, which has no run until it starts", () => {
+  it("is created by the start, without its payload (the schedule keeps that), and runs", async () => {
     const { store, invoker } = setup();
     const calls = countingJob();
     const sent = envelope();
-    await seedSchedule(store, sent);
     expect((await invoker.processEnvelope(sent, { attempt: 1 })).outcome).toBe("succeeded");
     expect(calls).toEqual([sent.runId]);
-    expect(await runOf(store, sent)).toMatchObject({
+    const run = await runOf(store, sent);
+    expect(run).toMatchObject({
       status: "SUCCEEDED",
-      payload: sent.payload,
-      dueAt: Date.parse(sent.scheduledAt),
-    });
-  });
-
-  it("drops a message whose schedule was deleted", async () => {
-    const { store, invoker } = setup();
-    const calls = countingJob();
-    const result = await invoker.processEnvelope(envelope({ scheduleId: "deleted" }), {
       attempt: 1,
+      dueAt: Date.parse(sent.scheduledAt),
+      createdAt: NOW,
+      startedAt: NOW,
     });
-    expect(result.outcome).toBe("orphaned");
-    expect(calls).toEqual([]);
-    expect(await store.getSchedule("deleted")).toBeUndefined();
+    expect(run?.payload).toBeUndefined();
   });
-});
 
-describe("attempt numbers", () => {
-  it("never go backwards: a duplicate message of a run tried twice is its third and last attempt", async () => {
-    const { store, invoker, events } = setup();
-    defineJob({
-      name: "flaky",
-      retry: { attempts: 3, backoffSeconds: 1 },
-      handler: () => {
-        throw new Error("again");
+  it("costs exactly one store call, the start, before the job runs (overlap allow)", async () => {
+    const calls: string[] = [];
+    const store = createMemoryStore({ clock: manualClock(new Date(NOW)) });
+    const counted = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return value.apply(target, args);
+        };
       },
     });
-    const sent = envelope({ job: "flaky" });
-    await seedRun(store, sent);
-    await invoker.processEnvelope(sent, { attempt: 1 });
-    await invoker.processEnvelope(sent, { attempt: 2 });
-    const duplicate = await invoker.processEnvelope(sent, { attempt: 1 });
-    expect(duplicate).toMatchObject({ outcome: "failed-final", attempt: 3 });
-    expect(events.map((e) => [e.attempt, e.final])).toEqual([
-      [1, false],
-      [2, false],
-      [3, true],
-    ]);
+    const invoker = createInvoker({
+      store: counted,
+      clock: manualClock(new Date(NOW)),
+      logger: silentLogger,
+      errorPublisher: { publish: async () => {} },
+    });
+    let before: string[] | undefined;
+    defineJob({
+      name: "hello",
+      overlap: "allow",
+      handler: () => {
+        before = [...calls];
+      },
+    });
+    expect((await invoker.processEnvelope(envelope(), { attempt: 1 })).outcome).toBe("succeeded");
+    expect(before).toEqual(["startRun"]);
+    expect(calls).toEqual(["startRun", "updateRun"]);
+  });
+
+  it("records the delivery's own attempt: nothing is read before the run starts", async () => {
+    const { store, invoker } = setup();
+    countingJob();
+    const sent = envelope();
+    await seedRun(store, sent, { status: RUN_STATUS.RETRYING });
+    await invoker.processEnvelope(sent, { attempt: 3 });
+    expect(await runOf(store, sent)).toMatchObject({ status: "SUCCEEDED", attempt: 3 });
   });
 });
