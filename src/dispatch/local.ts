@@ -2,12 +2,13 @@
  * The local dispatcher: an in-process queue for local mode and tests that behaves like the
  * SQS queue the invoke function reads: delivery after DelaySeconds, redelivery after the
  * visibility timeout when the consumer fails (or after ChangeMessageVisibility), and a move to a
- * dead-letter list once a message has been received `maxReceiveCount` times.
+ * dead-letter list once a message has been received `maxReceiveCount` times. With a journal,
+ * its messages outlive the process, as a queue's do.
  */
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
 import { ConfigurationError } from "../errors.js";
-import { prepare } from "./batch.js";
+import { type Prepared, prepare } from "./batch.js";
 import { decodeEnvelope } from "./envelope.js";
 import {
   type Dispatch,
@@ -43,14 +44,44 @@ export interface LocalDelivery {
  */
 export type LocalConsumer = (delivery: LocalDelivery) => unknown;
 
-/** A message moved aside after too many failed deliveries. */
+/** A message moved aside after too many failed deliveries, or at once when it cannot be delivered. */
 export interface LocalDeadLetter {
   readonly messageId: string;
-  readonly envelope: Envelope;
+  readonly body: string;
+  /** Absent when the body is not an envelope this code can decode. */
+  readonly envelope?: Envelope;
   readonly receiveCount: number;
-  /** What the consumer threw the last time. */
+  /** What the consumer threw the last time, or why the message could not be delivered. */
   readonly lastError: unknown;
   readonly movedAt: Date;
+}
+
+/** A message as a {@link LocalJournal} keeps it. */
+export interface JournalEntry {
+  readonly id: string;
+  /** The encoded envelope. */
+  readonly body: string;
+  /** Epoch ms from which it may be delivered (again). */
+  readonly availableAt: number;
+  /** Deliveries so far. */
+  readonly receiveCount: number;
+}
+
+/**
+ * Where the local dispatcher keeps its messages so that a stopped process loses none (see
+ * `src/local/journal.ts`). Synchronous, so that the queue in memory and its journal never
+ * disagree between two statements. Several processes may share one journal: each delivers
+ * what it loaded, and a message deleted by one is dropped by the others when they next try it.
+ */
+export interface LocalJournal {
+  /** Keeps `entries`, all or none (one transaction). */
+  add(entries: readonly JournalEntry[]): void;
+  /** Forgets messages (deleted or dead-lettered); ids it does not hold are ignored. */
+  remove(ids: readonly string[]): void;
+  /** Records a receive or a visibility change; false when the message is no longer held. */
+  update(id: string, receiveCount: number, availableAt: number): boolean;
+  /** Every message held, soonest available first. */
+  load(): JournalEntry[];
 }
 
 /** Options of {@link createLocalDispatcher}. */
@@ -66,6 +97,11 @@ export interface LocalDispatcherOptions {
   readonly maxReceiveCount?: number;
   /** Called when a message is dead-lettered. */
   readonly onDeadLetter?: (letter: LocalDeadLetter) => void;
+  /**
+   * Keeps every message until it is deleted or dead-lettered: written before `dispatch`
+   * resolves, so that a message survives the process; see {@link LocalDispatcher.loadJournal}.
+   */
+  readonly journal?: LocalJournal;
 }
 
 /** A {@link Dispatcher} that delivers in-process. */
@@ -76,6 +112,12 @@ export interface LocalDispatcher extends Dispatcher {
   readonly size: number;
   /** Resolves once no message is waiting or being delivered (or the dispatcher is closed). */
   idle(): Promise<void>;
+  /**
+   * Takes up the journal's messages that this dispatcher does not hold (left by a stopped
+   * process, or written by another one), each delivered when it becomes available; returns how
+   * many. Without a journal, 0.
+   */
+  loadJournal(): number;
   /** Stops delivering, cancels timers and waits for deliveries in progress. */
   close(): Promise<void>;
 }
@@ -97,7 +139,9 @@ const globalTimers: Timers = {
  * Creates an in-process dispatcher that mirrors SQS semantics, for local mode and tests. Like
  * SQS it applies the 256 KiB message limit and the 0-900 s delay range, so what fails on AWS
  * fails locally too. Unlike SQS, a delivery that outlasts the visibility timeout is not
- * delivered a second time in parallel.
+ * delivered a second time in parallel. A message that cannot be delivered at all (its body does
+ * not decode, or the queue's own bookkeeping fails) is dead-lettered at once: the queue never
+ * throws from its timers.
  *
  * @example
  * ```ts
@@ -109,7 +153,7 @@ const globalTimers: Timers = {
  * ```
  */
 export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDispatcher {
-  const { consumer, onDeadLetter } = options;
+  const { consumer, onDeadLetter, journal } = options;
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? globalTimers;
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
@@ -140,11 +184,33 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
     for (const resolve of waiters) resolve();
   };
 
+  const deadLetter = (message: Message, envelope: Envelope | undefined, reason: unknown): void => {
+    messages.delete(message.id);
+    const letter: LocalDeadLetter = {
+      messageId: message.id,
+      body: message.body,
+      ...(envelope === undefined ? {} : { envelope }),
+      receiveCount: message.receiveCount,
+      lastError: reason,
+      movedAt: clock.now(),
+    };
+    deadLetters.push(letter);
+    try {
+      journal?.remove([message.id]);
+      onDeadLetter?.(letter);
+    } catch {
+      // Nothing more to do here: at worst a journalled message comes back at the next start.
+    }
+    settleIdle();
+  };
+
   const schedule = (message: Message, delayMs: number): void => {
     message.timer = timers.setTimeout(
       () => {
         message.timer = undefined;
-        const delivery = deliver(message);
+        const delivery = deliver(message).catch((error: unknown) => {
+          if (messages.has(message.id)) deadLetter(message, undefined, error);
+        });
         inFlight.add(delivery);
         void delivery.finally(() => inFlight.delete(delivery));
       },
@@ -154,24 +220,27 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
 
   const deliver = async (message: Message): Promise<void> => {
     if (closed) return;
-    const envelope = decodeEnvelope(message.body);
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(message.body);
+    } catch (error) {
+      // It would fail the same way on every receive: set it aside now, with why.
+      deadLetter(message, undefined, error);
+      return;
+    }
     // SQS moves a message aside when it would be received once more than maxReceiveCount.
     if (message.receiveCount >= maxReceiveCount) {
-      messages.delete(message.id);
-      const letter: LocalDeadLetter = {
-        messageId: message.id,
-        envelope,
-        receiveCount: message.receiveCount,
-        lastError: message.lastError,
-        movedAt: clock.now(),
-      };
-      deadLetters.push(letter);
-      onDeadLetter?.(letter);
-      settleIdle();
+      deadLetter(message, envelope, message.lastError);
       return;
     }
     message.receiveCount += 1;
     let visibleAt = clock.now().getTime() + visibilityTimeoutSeconds * 1000;
+    if (journal !== undefined && !journal.update(message.id, message.receiveCount, visibleAt)) {
+      // Another process sharing the journal deleted it.
+      messages.delete(message.id);
+      settleIdle();
+      return;
+    }
     try {
       await consumer({
         messageId: message.id,
@@ -186,12 +255,28 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
           visibleAt = clock.now().getTime() + seconds * 1000;
         },
       });
-      messages.delete(message.id);
-      settleIdle();
     } catch (error) {
       message.lastError = error;
+      // A restart honours the backoff the consumer asked for.
+      journal?.update(message.id, message.receiveCount, visibleAt);
       if (!closed) schedule(message, visibleAt - clock.now().getTime());
+      return;
     }
+    messages.delete(message.id);
+    journal?.remove([message.id]);
+    settleIdle();
+  };
+
+  const hold = (entry: JournalEntry): void => {
+    const message: Message = {
+      id: entry.id,
+      body: entry.body,
+      receiveCount: entry.receiveCount,
+      timer: undefined,
+      lastError: undefined,
+    };
+    messages.set(message.id, message);
+    schedule(message, entry.availableAt - clock.now().getTime());
   };
 
   return {
@@ -204,18 +289,16 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
     async dispatch(dispatches: readonly Dispatch[]): Promise<DispatchResult> {
       if (closed) throw new ConfigurationError("the local dispatcher is closed");
       const { ready, failed } = prepare(dispatches, "local queue");
-      for (const item of ready) {
-        const message: Message = {
-          id: randomUUID(),
-          body: item.body,
-          receiveCount: 0,
-          timer: undefined,
-          lastError: undefined,
-        };
-        messages.set(message.id, message);
-        schedule(message, Math.min(item.delaySeconds, MAX_DELAY_SECONDS) * 1000);
-      }
+      const entries = journalEntries(ready, clock.now().getTime());
+      journal?.add(entries);
+      for (const entry of entries) hold(entry);
       return { failed };
+    },
+    loadJournal(): number {
+      if (journal === undefined || closed) return 0;
+      const fresh = journal.load().filter((entry) => !messages.has(entry.id));
+      for (const entry of fresh) hold(entry);
+      return fresh.length;
     },
     idle(): Promise<void> {
       if (messages.size === 0 || closed) return Promise.resolve();
@@ -230,4 +313,14 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
       settleIdle();
     },
   };
+}
+
+/** Journal entries of prepared messages, each available after its delay. */
+export function journalEntries(ready: readonly Prepared[], now: number): JournalEntry[] {
+  return ready.map((item) => ({
+    id: randomUUID(),
+    body: item.body,
+    availableAt: now + Math.min(item.delaySeconds, MAX_DELAY_SECONDS) * 1000,
+    receiveCount: 0,
+  }));
 }

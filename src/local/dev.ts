@@ -6,6 +6,7 @@
 import { previewRuns } from "../control/runs.js";
 import { registryJobs } from "../registry/registry.js";
 import { createSqliteStore } from "../store/sqlite/store.js";
+import { openSqliteJournal } from "./journal.js";
 import { loadJobs } from "./load-jobs.js";
 import { startLocalScheduler } from "./runner.js";
 import { seedSchedules } from "./seed.js";
@@ -44,6 +45,8 @@ export async function runDev(options: DevOptions): Promise<void> {
   );
   const { db } = options;
   const store = createSqliteStore({ path: db });
+  // The queue's messages live in the same file: a run sent before a stop runs after the restart.
+  const journal = openSqliteJournal(db);
   try {
     if (options.seed !== undefined) {
       const seeded = await seedSchedules(store, options.seed, { jobs: registryJobs });
@@ -62,6 +65,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     if (options.signal?.aborted) return;
     const scheduler = startLocalScheduler({
       store,
+      journal,
       write,
       ...(options.maxSleepMs === undefined ? {} : { maxSleepMs: options.maxSleepMs }),
     });
@@ -74,6 +78,7 @@ export async function runDev(options: DevOptions): Promise<void> {
     await scheduler.stopped;
     options.signal?.removeEventListener("abort", stop);
   } finally {
+    journal.close();
     await store.close();
   }
 }

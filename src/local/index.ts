@@ -4,10 +4,17 @@
  */
 
 export { type DevOptions, runDev } from "./dev.js";
+export {
+  createMemoryJournal,
+  journalDispatcher,
+  openSqliteJournal,
+  type SqliteJournal,
+} from "./journal.js";
 export { type LoadJobsOptions, loadJobs } from "./load-jobs.js";
 export { createConsoleLogger, formatRunLine } from "./output.js";
 export {
   LOCAL_TICK_DEFAULTS,
+  LOCAL_TICK_DURATION_MS,
   type LocalScheduler,
   type LocalSchedulerOptions,
   startLocalScheduler,

@@ -4,19 +4,18 @@
  * interval, and looks again at least every `maxSleepMs` for schedules added by other processes.
  */
 import { type Clock, systemClock } from "../clock.js";
-import { deliveryAttempt } from "../dispatch/envelope.js";
 import { createLogErrorPublisher } from "../dispatch/errors-topic.js";
 import {
   createLocalDispatcher,
-  type LocalDelivery,
+  type LocalDeadLetter,
   type LocalDispatcher,
+  type LocalJournal,
 } from "../dispatch/local.js";
-import { createInvoker, isAcknowledged } from "../invoke/invoker.js";
-import type { LogLevel } from "../logger.js";
+import { consumeLocalDelivery, createInvoker } from "../invoke/invoker.js";
+import type { Logger, LogLevel } from "../logger.js";
 import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
 import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
-import { redeliverInterrupted } from "./interrupted.js";
 import { createConsoleLogger, formatRunLine } from "./output.js";
 
 /** Options of {@link startLocalScheduler}. */
@@ -37,19 +36,28 @@ export interface LocalSchedulerOptions {
   readonly tick?: TickOptions;
   /** Called after every tick (for tests and progress displays). */
   readonly onTick?: (summary: TickSummary) => void;
+  /**
+   * Keeps the in-process queue's messages, so that runs sent but not yet done survive a stop:
+   * `openSqliteJournal(path)` on the store's file (as `dev` does). Loaded at start, and looked at
+   * again at every wake for runs that `run` or `tick` in another process handed over. Default:
+   * none; what is in the queue when the process stops is then lost.
+   */
+  readonly journal?: LocalJournal;
 }
 
 /**
  * Tick defaults in local mode. No lookahead: the runner wakes on time, so precise schedules are
- * claimed when due like the rest. Runs stay PENDING until they start, because the in-process
- * queue dies with the process: on the next start they are re-driven.
+ * claimed when due like the rest. A short lease margin, with the short deadline of
+ * {@link LOCAL_TICK_DURATION_MS}, frees a crashed process's shard leases within seconds.
  */
 export const LOCAL_TICK_DEFAULTS = {
   lookaheadMs: 0,
   onTimeToleranceMs: 5_000,
-  markDispatched: false,
-  redriveGraceMs: 5_000,
+  leaseMarginMs: 5_000,
 } as const satisfies TickOptions;
+
+/** How long one local tick may claim before it stops and lets the next one go on. */
+export const LOCAL_TICK_DURATION_MS = 10_000;
 
 /** A running local scheduler. */
 export interface LocalScheduler {
@@ -64,9 +72,9 @@ export interface LocalScheduler {
 }
 
 /**
- * Starts the local scheduler: re-delivers the runs a previous process left RETRYING or RUNNING,
- * ticks at once (re-driving every run it left PENDING), then whenever the next schedule is due, and runs each occurrence through the same
- * invoke core as the Lambda, printing one line per run. Missed occurrences while it was not
+ * Starts the local scheduler: resumes the runs its journal holds (sent by a previous process but
+ * not done), ticks at once, then whenever the next schedule is due, and runs each occurrence
+ * through the same invoke core as the Lambda, printing one line per run. Missed occurrences while it was not
  * running are handled by each schedule's catch-up policy.
  *
  * @example
@@ -90,24 +98,27 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
 
-  const consume = async (delivery: LocalDelivery): Promise<void> => {
-    const { envelope } = delivery;
-    const result = await invoker.processEnvelope(envelope, {
-      attempt: deliveryAttempt(envelope, delivery.receiveCount),
-      changeVisibility: (seconds) => delivery.changeVisibility(seconds),
-    });
-    const line = formatRunLine(envelope, result, clock.now());
-    if (line !== undefined) write(line);
-    if (!isAcknowledged(result.outcome)) throw result.error;
-  };
   const dispatcher = createLocalDispatcher({
-    consumer: consume,
+    consumer: (delivery) =>
+      consumeLocalDelivery(invoker, delivery, {
+        onResult: (result) => {
+          const line = formatRunLine(delivery.envelope, result, clock.now());
+          if (line !== undefined) write(line);
+        },
+      }),
     clock,
-    onDeadLetter: (letter) =>
-      logger.error(
-        `run ${letter.envelope.runId} moved to the dead letters after ${letter.receiveCount} deliveries`,
-      ),
+    onDeadLetter: (letter) => logDeadLetter(logger, letter),
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
   });
+  /** Takes up journalled messages this process does not hold; never throws. */
+  const loadJournal = (): number => {
+    try {
+      return dispatcher.loadJournal();
+    } catch (error) {
+      logger.error("could not read the local queue's journal", { error });
+      return 0;
+    }
+  };
 
   let stopping = false;
   let wakeUp: (() => void) | undefined;
@@ -135,14 +146,8 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
   };
 
   const loop = async (): Promise<void> => {
-    let first = true;
-    try {
-      const redelivered = await redeliverInterrupted(store, dispatcher);
-      if (redelivered > 0)
-        logger.info(`re-delivering ${redelivered} run(s) a previous process left in flight`);
-    } catch (error) {
-      logger.error("could not re-deliver the runs a previous process left in flight", { error });
-    }
+    const resumed = loadJournal();
+    if (resumed > 0) logger.info(`resuming ${resumed} run(s) a previous process left queued`);
     while (!stopping) {
       let claimedAny = false;
       try {
@@ -150,8 +155,7 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
           { store, dispatcher, clock, reporter: publisher, logger },
           {
             ...LOCAL_TICK_DEFAULTS,
-            // The first tick re-drives everything a previous process left PENDING.
-            ...(first ? { redriveGraceMs: 0 } : {}),
+            deadline: clock.now().getTime() + LOCAL_TICK_DURATION_MS,
             ...options.tick,
           },
         );
@@ -160,7 +164,8 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
       } catch (error) {
         logger.error("tick failed; trying again shortly", { error });
       }
-      first = false;
+      // Runs handed over by `run` or `tick` in another process on the same file.
+      loadJournal();
       if (stopping) break;
       const delay = await untilNextDue(claimedAny).catch(() => maxSleepMs);
       if (!stopping) await sleep(delay);
@@ -178,4 +183,21 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
       await stopped;
     },
   };
+}
+
+/** Says which run (or which message, when it is not one) was set aside, and why. */
+function logDeadLetter(logger: Logger, letter: LocalDeadLetter): void {
+  const reason =
+    letter.lastError instanceof Error ? letter.lastError.message : String(letter.lastError);
+  if (letter.envelope === undefined) {
+    logger.error(`message ${letter.messageId} is not a run this code can read; dead-lettered`, {
+      reason,
+      body: letter.body.length > 200 ? `${letter.body.slice(0, 200)}…` : letter.body,
+    });
+    return;
+  }
+  logger.error(
+    `run ${letter.envelope.runId} moved to the dead letters after ${letter.receiveCount} deliveries`,
+    { reason },
+  );
 }

@@ -102,7 +102,7 @@ describe("the local dispatcher", () => {
       timers: time.timers,
       visibilityTimeoutSeconds: 1,
       maxReceiveCount: 3,
-      onDeadLetter: (letter) => moved.push(letter.envelope.runId),
+      onDeadLetter: (letter) => moved.push(letter.envelope?.runId ?? letter.messageId),
     });
     const sent = envelope();
     await dispatcher.dispatch([{ envelope: sent }]);
@@ -111,6 +111,7 @@ describe("the local dispatcher", () => {
     expect(dispatcher.deadLetters).toEqual([
       {
         messageId: expect.any(String),
+        body: expect.any(String),
         envelope: sent,
         receiveCount: 3,
         lastError: new Error("failure 3"),

@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSchedule, runNow } from "../../src/control/index.js";
-import { type LocalScheduler, startLocalScheduler } from "../../src/local/index.js";
+import {
+  journalDispatcher,
+  type LocalScheduler,
+  openSqliteJournal,
+  type SqliteJournal,
+  startLocalScheduler,
+} from "../../src/local/index.js";
 import { defineJob } from "../../src/registry/define.js";
 import { registryJobs } from "../../src/registry/registry.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
@@ -31,7 +37,7 @@ defineJob({
 
 let dir: string;
 let path: string;
-const open: { store: ScheduleStore; scheduler?: LocalScheduler }[] = [];
+const open: { store: ScheduleStore; journal: SqliteJournal; scheduler?: LocalScheduler }[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "local-runner-"));
@@ -39,8 +45,9 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const { store, scheduler } of open.splice(0)) {
+  for (const { store, journal, scheduler } of open.splice(0)) {
     await scheduler?.stop();
+    journal.close();
     await store.close();
   }
   rmSync(dir, { recursive: true, force: true });
@@ -48,24 +55,30 @@ afterEach(async () => {
 
 function start(lines: string[]): { store: ScheduleStore; scheduler: LocalScheduler } {
   const store = createSqliteStore({ path });
+  const journal = openSqliteJournal(path);
   const scheduler = startLocalScheduler({
     store,
+    journal,
     write: (line) => lines.push(line),
     maxSleepMs: 200,
   });
-  open.push({ store, scheduler });
+  open.push({ store, journal, scheduler });
   return { store, scheduler };
 }
 
-/** A schedule not due for months with a PENDING run-now; the caller closes the store, as a stopped process would. */
+/**
+ * A schedule not due for months with a run-now queued in the file's journal; the caller closes
+ * both, as a stopped process would.
+ */
 async function leaveRunNow(id: string, name: string) {
   const store = createSqliteStore({ path });
+  const journal = openSqliteJournal(path);
   await createSchedule(
     { id, job: "local-hello", expression: "0 0 1 1 *", firstRun: "scheduled", payload: { name } },
     { store, jobs: registryJobs },
   );
-  const { run } = await runNow(id, { store });
-  return { store, run };
+  const { run } = await runNow(id, { store, dispatcher: journalDispatcher(journal) });
+  return { store, journal, run };
 }
 
 async function until(condition: () => boolean | Promise<boolean>, ms = 4_000): Promise<void> {
@@ -118,9 +131,9 @@ describe("local mode", () => {
     expect((await second.store.getSchedule("greet"))?.runCount).toBe(items.length);
   });
 
-  it("on start, runs what a previous process left PENDING", async () => {
-    const { store, run } = await leaveRunNow("later", "Grace");
-    expect(run.status).toBe("PENDING");
+  it("on start, runs what a previous process left queued", async () => {
+    const { store, journal, run } = await leaveRunNow("later", "Grace");
+    journal.close();
     await store.close();
 
     const lines: string[] = [];
@@ -131,14 +144,17 @@ describe("local mode", () => {
   });
 
   it("on start, gives a run a previous process left RETRYING its next attempt", async () => {
-    const { store, run } = await leaveRunNow("flaky", "Ada");
+    const { store, journal, run } = await leaveRunNow("flaky", "Ada");
     // The first attempt failed and its retry was waiting in the queue when the process stopped.
     await store.updateRun(
       "flaky",
       run.scheduledAt,
       { status: "RETRYING", attempt: 1, startedAt: run.createdAt },
-      { expect: ["PENDING"] },
+      { expect: ["DISPATCHED"] },
     );
+    const [queued] = journal.load();
+    journal.update(queued?.id ?? "", 1, 0);
+    journal.close();
     await store.close();
 
     const lines: string[] = [];
@@ -149,6 +165,65 @@ describe("local mode", () => {
       attempt: 2,
     });
     expect(calls.filter((call) => call.runId === run.runId)).toHaveLength(1);
+  });
+
+  it("runs a run-now that another process queued while it runs", async () => {
+    const lines: string[] = [];
+    start(lines);
+    const { store, journal, run } = await leaveRunNow("handed-over", "Ada");
+    journal.close();
+    await store.close();
+    await until(() => runLines(lines, "handed-over").length >= 1);
+    expect(calls.filter((call) => call.runId === run.runId)).toHaveLength(1);
+  });
+
+  it("survives a queued message it cannot decode: dead-letters it, says why, and runs the rest", async () => {
+    const journal = openSqliteJournal(path);
+    journal.add([{ id: "poison", body: "{not json", availableAt: 0, receiveCount: 0 }]);
+    journal.close();
+    const lines: string[] = [];
+    const { store, scheduler } = start(lines);
+    await createSchedule(
+      { id: "greet", job: "local-hello", expression: "rate(1 second)", payload: { name: "Ada" } },
+      { store, jobs: registryJobs },
+    );
+    scheduler.wake();
+    await until(() => runLines(lines, "greet").length >= 1);
+    expect(
+      lines.some((line) =>
+        line.includes("message poison is not a run this code can read; dead-lettered"),
+      ),
+    ).toBe(true);
+    expect(scheduler.dispatcher.deadLetters.map((letter) => letter.messageId)).toEqual(["poison"]);
+  });
+
+  it("survives a schedule whose job name the envelope decoder refuses", async () => {
+    const lines: string[] = [];
+    const { store, scheduler } = start(lines);
+    const createdAt = Date.now();
+    await store.createSchedule({
+      id: "bad-name",
+      job: "no such job!",
+      expression: "rate(1 hour)",
+      timezone: "UTC",
+      payload: null,
+      state: "ENABLED",
+      firstRun: "immediate",
+      catchUp: "latest",
+      precise: false,
+      runCount: 0,
+      nextRunAt: createdAt,
+      dueAt: createdAt,
+      createdAt,
+    });
+    await createSchedule(
+      { id: "greet", job: "local-hello", expression: "rate(1 second)", payload: { name: "Ada" } },
+      { store, jobs: registryJobs },
+    );
+    scheduler.wake();
+    await until(() => scheduler.dispatcher.deadLetters.length >= 1);
+    await until(() => runLines(lines, "greet").length >= 1);
+    expect(lines.some((line) => line.includes("dead-lettered"))).toBe(true);
   });
 
   it("lets a run in progress finish when stopped", async () => {
