@@ -3,18 +3,16 @@
  * dispatcher in front of the invoke core, as `dev` does, for one `run` or one `tick`.
  */
 import { systemClock } from "../clock.js";
-import { deliveryAttempt } from "../dispatch/envelope.js";
 import {
   createLocalDispatcher,
-  type LocalDelivery,
   type LocalDispatcher,
+  type LocalJournal,
 } from "../dispatch/local.js";
-import type { Dispatcher } from "../dispatch/types.js";
 import {
+  consumeLocalDelivery,
   createInvoker,
   INVOKE_OUTCOME,
   type InvokeOutcome,
-  type InvokeResult,
 } from "../invoke/invoker.js";
 import { createConsoleLogger, formatRunLine } from "../local/output.js";
 import type { Logger } from "../logger.js";
@@ -25,25 +23,6 @@ const RETRIED: ReadonlySet<InvokeOutcome> = new Set([
   INVOKE_OUTCOME.failedRetry,
   INVOKE_OUTCOME.busy,
 ]);
-
-/**
- * The logger without the invoke core's `delivery …` lines: in a terminal, the run line says
- * the same. The jobs' own lines pass.
- */
-function withoutDeliveryLines(logger: Logger): Logger {
-  const keep =
-    (write: (message: string, fields?: Record<string, unknown>) => void) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      if (!message.startsWith("delivery ")) write(message, fields);
-    };
-  return {
-    debug: keep(logger.debug),
-    info: keep(logger.info),
-    warn: keep(logger.warn),
-    error: keep(logger.error),
-    child: (fields) => withoutDeliveryLines(logger.child(fields)),
-  };
-}
 
 /** Runs executed in this process, and a way to wait for them. */
 export interface InProcessRunner {
@@ -69,37 +48,39 @@ export function createInProcessRunner(options: {
   readonly store: ScheduleStore;
   readonly runLine: (line: string) => void;
   readonly log: (line: string) => void;
+  /** The store file's journal: a run this process sends but does not finish is `dev`'s then. */
+  readonly journal?: LocalJournal;
 }): InProcessRunner {
   const { store } = options;
   const clock = systemClock;
-  const logger = withoutDeliveryLines(
-    createConsoleLogger({ write: options.log, now: () => clock.now() }),
-  );
+  const logger = createConsoleLogger({ write: options.log, now: () => clock.now() });
   const invoker = createInvoker({
     store,
     clock,
     logger,
+    // In a terminal the run line says how each delivery went.
+    logDeliveries: false,
     // The run line says that a run failed, and why; a second report would repeat it.
     errorPublisher: { publish: async () => {} },
   });
   const runs = new Map<string, RunRecord>();
-  const consume = async (delivery: LocalDelivery): Promise<InvokeResult> => {
-    const { envelope } = delivery;
-    const result = await invoker.processEnvelope(envelope, {
-      attempt: deliveryAttempt(envelope, delivery.receiveCount),
-      changeVisibility: (seconds) => delivery.changeVisibility(seconds),
-    });
-    const line = formatRunLine(envelope, result, clock.now());
-    if (line !== undefined) {
-      options.runLine(line);
-      if (result.run !== undefined) runs.set(result.runId, result.run);
-    }
-    // Redeliver only what will run again (a retry after its backoff, a run busy elsewhere); a run
-    // that failed for good is FAILED in the store, and this short-lived queue has no dead letters.
-    if (RETRIED.has(result.outcome)) throw result.error;
-    return result;
-  };
-  const dispatcher = createLocalDispatcher({ consumer: consume, clock });
+  const dispatcher = createLocalDispatcher({
+    consumer: (delivery) =>
+      consumeLocalDelivery(invoker, delivery, {
+        onResult: (result) => {
+          const line = formatRunLine(delivery.envelope, result, clock.now());
+          if (line === undefined) return;
+          options.runLine(line);
+          if (result.run !== undefined) runs.set(result.runId, result.run);
+        },
+        // Redeliver only what will run again (a retry after its backoff, a run busy elsewhere); a
+        // run that failed for good is FAILED in the store, and this short-lived queue has no
+        // dead letters.
+        redeliver: (outcome) => RETRIED.has(outcome),
+      }),
+    clock,
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
+  });
   return {
     dispatcher,
     logger,
@@ -110,13 +91,3 @@ export function createInProcessRunner(options: {
     },
   };
 }
-
-/**
- * A dispatcher that takes every run and sends it nowhere: the runs stay PENDING in the
- * embedded store, where `lambda-scheduler dev` (or a later `tick --jobs`) re-drives them.
- */
-export const leavePendingDispatcher: Dispatcher = {
-  async dispatch() {
-    return { failed: [] };
-  },
-};

@@ -22,16 +22,17 @@ import { checkJob, checkPayload } from "./input.js";
 export interface RunNowResult {
   /** The manual run, as last written (DISPATCHED, or PENDING when no dispatcher was given). */
   readonly run: RunRecord;
-  /** Whether it was handed to the transport; if not, the next tick re-drives it after its grace period. */
+  /** Whether it was handed to the transport; if not, it stays PENDING until run-now is asked again. */
   readonly dispatched: boolean;
 }
 
 /**
  * Runs a schedule's job once, now, outside its schedule: creates a manual PENDING run scheduled
- * at now and dispatches it at once. The schedule itself (next run, run count) does not change.
- * `payload` overrides the schedule's for this run (validated like a schedule's). Without a
- * dispatcher the run is left PENDING for the next tick to re-drive. Throws `DispatchError` when
- * the transport refused it (the run stays PENDING and is re-driven).
+ * at now and dispatches it at once, its envelope marked `manual` (exempt from a deadline) and
+ * carrying the schedule's overlap policy. The schedule itself (next run, run count) does not
+ * change. `payload` overrides the schedule's for this run (validated like a schedule's). Nothing
+ * re-sends a PENDING run: without a dispatcher, or when the transport refused it (then it throws
+ * `DispatchError`), the run stays PENDING and the caller asks again.
  *
  * @example
  * const { run } = await runNow("nightly", { store, dispatcher });
@@ -53,12 +54,14 @@ export async function runNow(
   if (deps.dispatcher === undefined) return { run, dispatched: false };
 
   const sent = await deps.dispatcher
-    .dispatch([dispatchOf(run, now)])
+    .dispatch([
+      dispatchOf(run, now, record.overlap === undefined ? {} : { overlap: record.overlap }),
+    ])
     .then((result) => result.failed[0]?.error)
     .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   if (sent !== undefined) {
     throw new DispatchError(
-      `run ${run.runId} was recorded but could not be sent (${sent.message}); it stays PENDING and the next tick sends it again`,
+      `run ${run.runId} was recorded but could not be sent (${sent.message}); it stays PENDING and is not sent again: ask for the run once more`,
       { cause: sent },
     );
   }

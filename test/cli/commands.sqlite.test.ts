@@ -12,7 +12,7 @@ describeCommands({
   name: "the embedded store",
   newStore: async () => ({ LAMBDA_SCHEDULER_DB: join(dir, `${randomUUID()}.db`) }),
   runArgs: () => [],
-  // Without --jobs, the run waits in the file for `dev`.
-  runStatus: "PENDING",
+  // Without --jobs, the run is queued in the file for `dev`.
+  runStatus: "DISPATCHED",
   everyCase: true,
 });

@@ -81,7 +81,8 @@ describe("run and tick on DynamoDB", () => {
     const received = await invocations.receive();
     expect(received.map((envelope) => envelope.scheduleId).sort()).toEqual(["precise", "standard"]);
     const history = await cli.json<RunView[]>(["history", "standard"]);
-    expect(history.map((run) => run.status)).toEqual(["DISPATCHED", "DISPATCHED"]);
+    // The run-now of the test before; the tick keeps no record of a run until it starts.
+    expect(history.map((run) => run.status)).toEqual(["DISPATCHED"]);
     const again = await cli.run(["tick"], { env });
     expectExit(again, 0);
     expect(again.stdout).toBe("claimed 0\n");

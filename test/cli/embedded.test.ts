@@ -69,17 +69,16 @@ describe("the embedded store", () => {
     expect(await cli.json<unknown[]>(["list", "--db", "other.db"])).toHaveLength(1);
   });
 
-  it("leaves runs PENDING for dev without --jobs, and runs them here with it", async () => {
-    const pending = await cli.json<{ summary: { claimed: number }; leftPending: number }>(["tick"]);
-    expect(pending).toMatchObject({ summary: { claimed: 1 }, leftPending: 1 });
-    expect((await cli.json<RunView[]>(["history", "greeter"])).map((run) => run.status)).toEqual([
-      "PENDING",
-    ]);
+  it("queues runs in the file for dev without --jobs, and runs them here with it", async () => {
+    const queued = await cli.json<{ summary: { claimed: number }; queued: number }>(["tick"]);
+    expect(queued).toMatchObject({ summary: { claimed: 1 }, queued: 1 });
+    // A scheduled run has no record until it starts.
+    expect(await cli.json<RunView[]>(["history", "greeter"])).toEqual([]);
 
     const ran = await cli.run(["tick", "--jobs", JOBS]);
     expectExit(ran, 0);
     expect(ran.stdout).toMatch(/run\s+greeter greet \S+ SUCCEEDED/);
-    expect(ran.stdout).toMatch(/re-driven 1/);
+    expect(ran.stderr).toMatch(/running 1 run\(s\) queued in /);
     expect((await cli.json<RunView[]>(["history", "greeter"])).map((run) => run.status)).toEqual([
       "SUCCEEDED",
     ]);
@@ -108,10 +107,10 @@ describe("the embedded store", () => {
     expect(latest.stderr).toMatch(/older runs exist: raise --limit/);
   });
 
-  it("records a run PENDING without --jobs, and says who runs it", async () => {
+  it("queues a run in the file without --jobs, and says who runs it", async () => {
     const result = await cli.run(["run", "breaks"]);
     expectExit(result, 0);
-    expect(result.stdout).toMatch(/^pending: run breaks@/);
+    expect(result.stdout).toMatch(/^queued: run breaks@/);
     expect(result.stderr).toMatch(/lambda-scheduler dev/);
   });
 });

@@ -20,8 +20,8 @@ const RUN_MODE = {
   dispatched: "dispatched",
   /** Run in this process (embedded store and --jobs). */
   ranHere: "ran-here",
-  /** Recorded PENDING in the embedded store for `dev` to run. */
-  pending: "pending",
+  /** Queued in the embedded store's file for `dev` to run. */
+  queued: "queued",
 } as const;
 type RunMode = (typeof RUN_MODE)[keyof typeof RUN_MODE];
 
@@ -31,8 +31,8 @@ Where the run happens:
                            (--queue-url) for a precise schedule; the invoke Lambda runs it.
   embedded, with --jobs    run here, in this process; the command waits for it to end
                            (retries included) and exits 1 if it FAILED.
-  embedded, no --jobs      recorded PENDING; a running \`lambda-scheduler dev\` on the same
-                           file runs it within seconds.`;
+  embedded, no --jobs      queued in the file; a running \`lambda-scheduler dev\` on the same
+                           file runs it within seconds (or the next one that starts).`;
 
 /**
  * The `run` command.
@@ -78,21 +78,34 @@ export function runCommand(): Command {
           const { run } = await runNow(id, { store, dispatcher, ...control }, overrides);
           return { mode: RUN_MODE.dispatched, run };
         }
-        const { run } = await runNow(id, { store, ...control }, overrides);
-        if (jobs === undefined) return { mode: RUN_MODE.pending, run };
-        // Left PENDING until it starts, as in `dev`: if this process dies, `dev` re-drives it.
-        const { createInProcessRunner } = await import("../in-process.js");
-        const { dispatchOf } = await import("../../dispatch/envelope.js");
-        const runner = createInProcessRunner({
-          store,
-          runLine: out.json ? out.note : out.print,
-          log: out.note,
-        });
-        await runner.dispatcher.dispatch([dispatchOf(run, systemClock.now().getTime())]);
-        await runner.finish();
-        const ended =
-          runner.runs.get(run.runId) ?? (await store.getRun(run.scheduleId, run.scheduledAt));
-        return { mode: RUN_MODE.ranHere, run: ended ?? run };
+        // Queued in the file's journal either way: if this process dies, `dev` runs it.
+        const { journalDispatcher, openSqliteJournal } = await import("../../local/journal.js");
+        const journal = openSqliteJournal(choice.path);
+        try {
+          if (jobs === undefined) {
+            const dispatcher = journalDispatcher(journal, systemClock);
+            const { run } = await runNow(id, { store, dispatcher, ...control }, overrides);
+            return { mode: RUN_MODE.queued, run };
+          }
+          const { createInProcessRunner } = await import("../in-process.js");
+          const runner = createInProcessRunner({
+            store,
+            journal,
+            runLine: out.json ? out.note : out.print,
+            log: out.note,
+          });
+          const { run } = await runNow(
+            id,
+            { store, dispatcher: runner.dispatcher, ...control },
+            overrides,
+          );
+          await runner.finish();
+          const ended =
+            runner.runs.get(run.runId) ?? (await store.getRun(run.scheduleId, run.scheduledAt));
+          return { mode: RUN_MODE.ranHere, run: ended ?? run };
+        } finally {
+          journal.close();
+        }
       },
       { mustExist: true },
     );
@@ -105,10 +118,10 @@ export function runCommand(): Command {
       case RUN_MODE.dispatched:
         out.print(`dispatched: run ${run.runId}; see it with: lambda-scheduler history ${id}`);
         break;
-      case RUN_MODE.pending:
-        out.print(`pending: run ${run.runId}`);
+      case RUN_MODE.queued:
+        out.print(`queued: run ${run.runId}`);
         out.note(
-          "recorded PENDING: `lambda-scheduler dev` on this database runs it; or pass --jobs MODULE to run it here",
+          "queued in the database: `lambda-scheduler dev` on it runs it; or pass --jobs MODULE to run it here",
         );
         break;
       case RUN_MODE.ranHere:

@@ -18,18 +18,21 @@ const HELP = `
 What the tick does with due runs:
   --table (DynamoDB)       claims them and sends them to the stack's topic (--topic-arn) and,
                            for precise schedules, its queue (--queue-url), as the tick Lambda does.
-  embedded, with --jobs    claims them and runs them here; waits until they end.
-  embedded, no --jobs      claims them and leaves them PENDING; \`lambda-scheduler dev\` on the
-                           same file runs them.
+  embedded, with --jobs    claims them and runs them here, with the runs queued in the file
+                           by earlier commands or a stopped \`dev\`; waits until they end.
+  embedded, no --jobs      claims them and queues them in the file; \`lambda-scheduler dev\` on
+                           the same file runs them.
 Exits 1 when the tick itself failed to claim or send a run (later ticks retry it).`;
 
 /** How the summary is labelled, per field. */
-const SUMMARY_LABELS: readonly [keyof TickSummary, string][] = [
+type Count = {
+  [K in keyof TickSummary]: TickSummary[K] extends number ? K : never;
+}[keyof TickSummary];
+const SUMMARY_LABELS: readonly [Count, string][] = [
   ["read", "due schedules read"],
   ["claimed", "claimed"],
   ["lost", "lost to another tick"],
   ["dispatched", "dispatched"],
-  ["redriven", "re-driven"],
   ["missed", "missed"],
   ["expired", "expired"],
   ["completed", "schedules completed"],
@@ -65,43 +68,53 @@ export function tickCommand(): Command {
     // Loaded here rather than at start-up: they bring the AWS SDK and the invoke core.
     const { runTick } = await import("../../tick/tick.js");
     const { LOCAL_TICK_DEFAULTS } = await import("../../local/runner.js");
-    const { createInProcessRunner, leavePendingDispatcher } = await import("../in-process.js");
-    const { summary, runs, pending } = await withStore(
+    const { createInProcessRunner } = await import("../in-process.js");
+    const { journalDispatcher, openSqliteJournal } = await import("../../local/journal.js");
+    const { summary, runs, queued } = await withStore(
       self,
       async (store, choice) => {
         if (choice.backend === STORE_BACKEND.dynamodb) {
           const dispatcher = await awsDispatcher(self, { standard: true, precise: true });
           const reporter = await errorReporter(self, logger);
           const summary = await runTick({ store, dispatcher, clock, reporter, logger });
-          return { summary, runs: [] as RunRecord[], pending: false };
+          return { summary, runs: [] as RunRecord[], queued: false };
         }
         const { createLogErrorPublisher } = await import("../../dispatch/errors-topic.js");
         const reporter = createLogErrorPublisher(logger);
-        if (jobs === undefined) {
+        const journal = openSqliteJournal(choice.path);
+        try {
+          if (jobs === undefined) {
+            // The runs wait in the file's queue for `dev`.
+            const dispatcher = journalDispatcher(journal, clock);
+            const summary = await runTick(
+              { store, dispatcher, clock, reporter, logger },
+              LOCAL_TICK_DEFAULTS,
+            );
+            return { summary, runs: [] as RunRecord[], queued: true };
+          }
+          const runner = createInProcessRunner({
+            store,
+            journal,
+            runLine: out.json ? out.note : out.print,
+            log: out.note,
+          });
+          // What earlier commands queued, or a stopped `dev` left, runs here too.
+          const resumed = runner.dispatcher.loadJournal();
+          if (resumed > 0) out.note(`running ${resumed} run(s) queued in ${choice.path}`);
           const summary = await runTick(
-            { store, dispatcher: leavePendingDispatcher, clock, reporter, logger },
-            // Nothing to re-drive to: the runs wait in the store for `dev`.
-            { ...LOCAL_TICK_DEFAULTS, maxRedrive: 0 },
+            { store, dispatcher: runner.dispatcher, clock, reporter, logger: runner.logger },
+            LOCAL_TICK_DEFAULTS,
           );
-          return { summary, runs: [] as RunRecord[], pending: true };
+          await runner.finish();
+          return { summary, runs: [...runner.runs.values()], queued: false };
+        } finally {
+          journal.close();
         }
-        const runner = createInProcessRunner({
-          store,
-          runLine: out.json ? out.note : out.print,
-          log: out.note,
-        });
-        const summary = await runTick(
-          { store, dispatcher: runner.dispatcher, clock, reporter, logger: runner.logger },
-          // Runs a dead process left PENDING are re-driven at once, as on the first tick of `dev`.
-          { ...LOCAL_TICK_DEFAULTS, redriveGraceMs: 0 },
-        );
-        await runner.finish();
-        return { summary, runs: [...runner.runs.values()], pending: false };
       },
       { mustExist: true },
     );
     if (summary.failed > 0) process.exitCode = EXIT_CODE.failed;
-    report(out, summary, runs, pending);
+    report(out, summary, runs, queued);
   });
 }
 
@@ -109,23 +122,23 @@ function report(
   out: Output,
   summary: TickSummary,
   runs: readonly RunRecord[],
-  pending: boolean,
+  queued: boolean,
 ): void {
   if (out.json) {
     out.data({
       summary,
-      ...(pending ? { leftPending: summary.dispatched } : {}),
+      ...(queued ? { queued: summary.dispatched } : {}),
       runs: runs.map(runJson),
     });
     return;
   }
   const shown = SUMMARY_LABELS.filter(([key]) => summary[key] > 0 || key === "claimed");
-  const label = (key: keyof TickSummary, text: string): string =>
-    pending && key === "dispatched" ? "left PENDING" : text;
+  const label = (key: Count, text: string): string =>
+    queued && key === "dispatched" ? "queued" : text;
   out.print(shown.map(([key, text]) => `${label(key, text)} ${summary[key]}`).join(", "));
-  if (pending && summary.dispatched > 0) {
+  if (queued && summary.dispatched > 0) {
     out.note(
-      "the PENDING runs wait for `lambda-scheduler dev` on this database, or `tick --jobs MODULE`",
+      "the queued runs wait for `lambda-scheduler dev` on this database, or `tick --jobs MODULE`",
     );
   }
 }
