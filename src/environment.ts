@@ -51,10 +51,15 @@ export function intEnv(
   return parsed;
 }
 
-/** The store of both handlers: the table {@link ENV.table}, with {@link ENV.dueShards} shards. */
+/**
+ * The store of both handlers: the table {@link ENV.table}. {@link ENV.dueShards}, when set, is
+ * the shard count the table must record (it records it at first use); unset, the recorded count
+ * is used.
+ */
 export function storeFromEnvironment(env: NodeJS.ProcessEnv = process.env): ScheduleStore {
+  const shards = env[ENV.dueShards];
   return createDynamoStore({
     tableName: requireEnv(ENV.table, env),
-    dueShards: intEnv(ENV.dueShards, 4, env),
+    ...(shards === undefined || shards === "" ? {} : { dueShards: intEnv(ENV.dueShards, 1, env) }),
   });
 }

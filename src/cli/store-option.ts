@@ -14,7 +14,7 @@ import { usageError } from "./usage.js";
 export const STORE_ENV = {
   table: "LAMBDA_SCHEDULER_TABLE",
   db: "LAMBDA_SCHEDULER_DB",
-  /** Shards of the due index; must match every other writer of the table (the stack's DUE_SHARDS). */
+  /** Shards of the due index; when set, must be the count the table records (the stack's DUE_SHARDS). */
   dueShards: "LAMBDA_SCHEDULER_DUE_SHARDS",
 } as const;
 
@@ -73,10 +73,13 @@ function chooseStore(command: Command): StoreChoice {
   return { backend: STORE_BACKEND.sqlite, path: db === undefined || db === "" ? DEFAULT_DB : db };
 }
 
-/** Shards of the due index from {@link STORE_ENV.dueShards}; default 4, as the stack's. */
-function dueShardsOf(env: NodeJS.ProcessEnv): number {
+/**
+ * Shards of the due index from {@link STORE_ENV.dueShards}: the count the table must record.
+ * Unset, the count the table records is used (the tick records it at first use).
+ */
+function dueShardsOf(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env[STORE_ENV.dueShards];
-  if (raw === undefined || raw === "") return 4;
+  if (raw === undefined || raw === "") return undefined;
   const shards = Number(raw);
   if (!Number.isInteger(shards) || shards < 1) {
     throw new ConfigurationError(
@@ -97,9 +100,10 @@ async function openStore(
 ): Promise<ScheduleStore> {
   if (choice.backend === STORE_BACKEND.dynamodb) {
     const { createDynamoStore } = await import("../store/dynamodb/store.js");
+    const dueShards = dueShardsOf(options.env ?? process.env);
     return createDynamoStore({
       tableName: choice.table,
-      dueShards: dueShardsOf(options.env ?? process.env),
+      ...(dueShards === undefined ? {} : { dueShards }),
     });
   }
   if (options.mustExist && !existsSync(resolve(choice.path))) {
