@@ -1,9 +1,9 @@
 /**
  * The production wiring on the local AWS emulator: the schedule table, the invocations topic
  * subscribed (raw delivery) by the invocations queue with its dead-letter queue, the errors
- * topic subscribed by a queue the test reads, and the tick and invoke handlers over them. A
- * "Lambda" is played by {@link E2eStack.pump}: receive a batch, hand it to the invoke handler,
- * delete what it acknowledged, as the SQS event source mapping does.
+ * topic subscribed by a queue the test reads, the tick's shard queue, and the tick and invoke
+ * handlers over them. A "Lambda" is played by {@link E2eStack.pump}: receive a batch, hand it
+ * to the invoke handler, delete what it acknowledged, as the SQS event source mapping does.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -13,10 +13,11 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse } from "aws-lambda";
+import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { type Clock, systemClock } from "../../src/clock.js";
 import { createSnsErrorPublisher, type FailureEvent } from "../../src/dispatch/errors-topic.js";
 import { createRoutingDispatcher } from "../../src/dispatch/routing.js";
+import { createShardQueue } from "../../src/dispatch/shard-queue.js";
 import { createSnsDispatcher } from "../../src/dispatch/sns.js";
 import { createSqsDispatcher } from "../../src/dispatch/sqs.js";
 import type { Dispatcher } from "../../src/dispatch/types.js";
@@ -44,13 +45,26 @@ export interface E2eStack {
   readonly queue: TestQueue;
   readonly deadLetters: TestQueue;
   readonly errors: TestQueue;
+  /** The tick's shard queue: what it hands other tick workers. */
+  readonly shards: TestQueue;
   readonly sqs: SQSClient;
-  /** One tick Lambda invocation, with `dispatcher` unless another is given. */
+  /**
+   * One tick Lambda invocation of `event` (default: the schedule rule's, `{}`), with `dispatcher`
+   * and `store` unless others are given, `remainingMs` before its timeout (default 60 s).
+   */
   tick(options?: {
     clock?: Clock;
     dispatcher?: Dispatcher;
-    tick?: TickOptions;
+    store?: ScheduleStore;
+    tick?: Omit<TickOptions, "deadline" | "shards" | "fanOut">;
+    event?: unknown;
+    remainingMs?: number;
   }): Promise<TickSummary>;
+  /**
+   * Receives (and deletes) the shard queue's messages until `count` have arrived or `waitMs`
+   * has passed (then one second more, in which an extra one would show), as Lambda records.
+   */
+  shardRecords(count: number, waitMs?: number): Promise<SQSRecord[]>;
   /**
    * Plays the invoke Lambda: one invocation per received batch, until `until` holds (checked
    * after every poll), else until the queue has stayed empty for `idleMs` (default 1 s).
@@ -88,7 +102,7 @@ function oneRequestAtATime(client: DynamoDBClient): DynamoDBClient {
 
 /** Creates a fresh stack; every name is unique, so test files can share the emulator. */
 export async function createE2eStack(
-  options: { maxReceiveCount?: number } = {},
+  options: { maxReceiveCount?: number; dueShards?: number } = {},
 ): Promise<E2eStack> {
   const ddb = oneRequestAtATime(new DynamoDBClient(awsClientConfig()));
   const { sns, sqs } = awsClients();
@@ -110,7 +124,13 @@ export async function createE2eStack(
     }),
   );
   const errorsTopic = await createTopicWithQueue(sns, sqs, "errors");
-  const store = createDynamoStore({ tableName, client: ddb });
+  const shards = await createQueue(sqs, "tick-shards");
+  const shardQueue = createShardQueue({ queueUrl: shards.url, client: sqs });
+  const store = createDynamoStore({
+    tableName,
+    client: ddb,
+    ...(options.dueShards === undefined ? {} : { dueShards: options.dueShards }),
+  });
   const dispatcher = createRoutingDispatcher({
     standard: createSnsDispatcher({ topicArn, client: sns }),
     precise: createSqsDispatcher({ queueUrl: rawQueue.url, client: sqs }),
@@ -147,17 +167,42 @@ export async function createE2eStack(
     queue: rawQueue,
     deadLetters,
     errors: errorsTopic.queue,
+    shards,
     sqs,
     tick(given = {}) {
       const handler = createTickHandler({
-        store,
+        store: given.store ?? store,
         dispatcher: given.dispatcher ?? dispatcher,
         clock: given.clock ?? systemClock,
         reporter: publisher,
         logger: silentLogger,
+        shardQueue,
         ...(given.tick === undefined ? {} : { tick: given.tick }),
       });
-      return handler({}, lambdaContext(60_000));
+      return handler(given.event ?? {}, lambdaContext(given.remainingMs ?? 60_000));
+    },
+    async shardRecords(count, waitMs = 5_000) {
+      const records: SQSRecord[] = [];
+      let deadline = Date.now() + waitMs;
+      let settling = false;
+      while (Date.now() < deadline) {
+        const messages = await receive(shards);
+        for (const message of messages) {
+          records.push(sqsRecordFromMessage(message, shards.arn));
+          await sqs.send(
+            new DeleteMessageCommand({
+              QueueUrl: shards.url,
+              ReceiptHandle: message.ReceiptHandle,
+            }),
+          );
+        }
+        if (!settling && records.length >= count) {
+          settling = true;
+          deadline = Math.min(deadline, Date.now() + 1_000);
+        }
+        if (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return records;
     },
     async pump({ until, idleMs = 1_000, timeoutMs = 15_000 } = {}) {
       let processed = 0;
