@@ -3,9 +3,10 @@
 // DynamoDB Local ships inside the npm package below; only its tarball is fetched (npm pack),
 // not the package's own dependency tree, and it is kept under .lambda-scheduler/.
 import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { freePort } from "./ports.mjs";
 
 const PACKAGE = "amplify-dynamodb-simulator@2.9.30";
 const HOME = resolve(".lambda-scheduler/dynamodb-local");
@@ -23,20 +24,11 @@ function ensureInstalled() {
   return join(HOME, "package/emulator");
 }
 
-async function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
 /**
  * Starts an in-memory DynamoDB Local on a free port.
- * @returns {Promise<{ endpoint: string, stop: () => void }>}
+ * `stop()` sends SIGTERM, then SIGKILL if it has not exited 5 s later, and resolves once it has
+ * exited (callers that do not wait still stop it).
+ * @returns {Promise<{ endpoint: string, stop: () => Promise<void> }>}
  */
 export async function startDynamoDbLocal() {
   const dir = ensureInstalled();
@@ -53,6 +45,18 @@ export async function startDynamoDbLocal() {
     ],
     { cwd: dir, stdio: "ignore" },
   );
+  const exited = once(child, "exit");
+  // If the bench process ends without stopping it (an uncaught error), it must not outlive it.
+  const orphan = () => child.kill("SIGKILL");
+  process.once("exit", orphan);
+  const stop = async () => {
+    process.removeListener("exit", orphan);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -60,11 +64,11 @@ export async function startDynamoDbLocal() {
       throw new Error(`DynamoDB Local exited with ${child.exitCode} (is Java 17+ installed?)`);
     try {
       await fetch(endpoint, { method: "POST" });
-      return { endpoint, stop: () => child.kill("SIGTERM") };
+      return { endpoint, stop };
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  child.kill("SIGTERM");
+  await stop();
   throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
 }

@@ -1,6 +1,7 @@
 // Timing helpers shared by the benchmark sections: warm up, then time several runs of at
 // least `minMs` each and report the median, so that one slow run (GC, a busy neighbour) does
 // not decide the result.
+import { cpus, loadavg } from "node:os";
 
 /**
  * Times `op` (called with the run's iteration index) and returns the median nanoseconds per
@@ -49,4 +50,18 @@ export function micros(ns) {
 /** A ratio as `12.3×`. */
 export function times(ratio) {
   return ratio >= 100 ? `${ratio.toFixed(0)}×` : `${ratio.toFixed(1)}×`;
+}
+
+/**
+ * One sentence on how busy the machine was (1-minute load average against its cores), for
+ * sections whose timings a busy machine would distort.
+ */
+export function machineLoad() {
+  const [one] = loadavg();
+  const cores = cpus().length;
+  const busy =
+    one > cores / 2
+      ? " (busy: other work shared the cores, so rates are lower than on an idle machine)"
+      : "";
+  return `Load average when the section started: ${one.toFixed(1)} on ${cores} cores${busy}.`;
 }
