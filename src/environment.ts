@@ -10,7 +10,10 @@ import type { ScheduleStore } from "./store/types.js";
 export const ENV = {
   /** DynamoDB table of schedules and runs. */
   table: "SCHEDULE_TABLE",
-  /** Shards of the due index (default 4); must match the data already written. */
+  /**
+   * Shards of the due index. The table records its count at first use (32 unless this says
+   * otherwise); when set, it must equal the recorded count, or the store refuses to work.
+   */
   dueShards: "DUE_SHARDS",
   /** SNS topic the tick publishes occurrences to. */
   invocationsTopicArn: "INVOCATIONS_TOPIC_ARN",
