@@ -41,14 +41,16 @@ describe("the built bundles on the deployed stack", () => {
   beforeAll(async () => {
     // The test plays the part of Lambda's SQS poller. The emulator's own poller would take
     // each message, fail to run the function (it runs no code) and put it back, adding a
-    // receive that no real delivery made.
-    const { EventSourceMappings } = await lambda.send(
-      new ListEventSourceMappingsCommand({ FunctionName: physicalId("InvokeFunction") }),
-    );
-    for (const mapping of EventSourceMappings ?? []) {
-      await lambda.send(
-        new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }),
+    // receive that no real delivery made. The tick function has one too: the shard queue's.
+    for (const fn of ["InvokeFunction", "TickFunction"]) {
+      const { EventSourceMappings } = await lambda.send(
+        new ListEventSourceMappingsCommand({ FunctionName: physicalId(fn) }),
       );
+      for (const mapping of EventSourceMappings ?? []) {
+        await lambda.send(
+          new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }),
+        );
+      }
     }
     // What CloudFormation would have made of the two resources the emulator skips.
     const queueUrl = deployed.stack.outputs.InvocationsQueueUrl ?? "";
