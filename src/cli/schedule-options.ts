@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import type { ScheduleInput, ScheduleUpdate } from "../control/input.js";
 import { InvalidScheduleError, ScheduleExistsError } from "../errors.js";
 import { OVERLAP } from "../registry/types.js";
-import { CATCH_UP, FIRST_RUN } from "../store/types.js";
+import { CATCH_UP, FIRST_RUN, HISTORY } from "../store/types.js";
 import { parseDuration } from "./duration.js";
 import { choiceOption } from "./option-values.js";
 import { addPayloadOptions, readPayloadOption } from "./payload-option.js";
@@ -27,6 +27,7 @@ interface ScheduleOptionValues {
   readonly catchUp?: string;
   readonly maxLateness?: string | false;
   readonly overlap?: string | false;
+  readonly history?: string;
   readonly jitter?: string | false;
   readonly precise?: boolean;
 }
@@ -45,6 +46,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   catchUp: "--catch-up",
   maxLatenessMs: "--max-lateness",
   overlap: "--overlap",
+  history: "--history",
   jitterMs: "--jitter",
   precise: "--precise",
 };
@@ -94,6 +96,13 @@ export function addScheduleOptions(command: Command, mode: ScheduleOptionsMode):
         "--overlap <policy>",
         "while the previous run is RUNNING; default the job's",
         Object.values(OVERLAP),
+      ),
+    )
+    .addOption(
+      choiceOption(
+        "--history <which>",
+        "runs that leave a record: all (default), or failures (a success costs one write fewer)",
+        Object.values(HISTORY),
       ),
     )
     .option("--jitter <duration>", "delay each run by up to this much, e.g. 30s")
@@ -146,6 +155,7 @@ export async function scheduleFieldsOf(command: Command): Promise<ScheduleUpdate
     catchUp: o.catchUp,
     maxLatenessMs: removable(o.maxLateness, (text) => parseDuration(text, "--max-lateness")),
     overlap: removable(o.overlap, (text) => text),
+    history: o.history,
     jitterMs: removable(o.jitter, (text) => parseDuration(text, "--jitter")),
     precise: o.precise,
   };

@@ -173,6 +173,7 @@ export function scheduleFields(record: ScheduleRecord): [string, Cell][] {
   if (record.maxLatenessMs !== undefined)
     policy.push(`max lateness ${formatDuration(record.maxLatenessMs)}`);
   if (record.overlap !== undefined) policy.push(`overlap ${record.overlap}`);
+  if (record.history !== undefined) policy.push(`history ${record.history}`);
   if (record.jitterMs !== undefined) policy.push(`jitter ${formatDuration(record.jitterMs)}`);
   if (record.precise) policy.push("precise");
   fields.push(["policy", policy.join(", ")]);

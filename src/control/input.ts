@@ -8,7 +8,14 @@ import type { JsonValue } from "../json.js";
 import { checkPayloadJson, validatePayload } from "../registry/payload.js";
 import { type Job, type JobLookup, OVERLAP, type Overlap } from "../registry/types.js";
 import { parseSchedule, type Schedule } from "../scheduling/index.js";
-import { CATCH_UP, type CatchUp, FIRST_RUN, type FirstRun } from "../store/types.js";
+import {
+  CATCH_UP,
+  type CatchUp,
+  FIRST_RUN,
+  type FirstRun,
+  HISTORY,
+  type History,
+} from "../store/types.js";
 
 /** An instant: a `Date`, epoch milliseconds, or an ISO-8601 string with an offset or `Z`. */
 export type Instant = Date | number | string;
@@ -38,6 +45,11 @@ export interface ScheduleInput {
   readonly maxLatenessMs?: number;
   /** Overrides the job's overlap policy. */
   readonly overlap?: Overlap;
+  /**
+   * `failures` keeps records of runs that did not succeed only: a run that succeeds costs one
+   * write fewer. Not with overlap `skip`, which reads the previous run's record. Default `all`.
+   */
+  readonly history?: History;
   /** Delay each occurrence by a stable pseudo-random 0..jitterMs. */
   readonly jitterMs?: number;
   /** Send straight to SQS with a delay, to start within a second of the time. Default false. */
@@ -74,6 +86,7 @@ export interface ScheduleDefinition {
   readonly maxRuns?: number;
   readonly maxLatenessMs?: number;
   readonly overlap?: Overlap;
+  readonly history?: typeof HISTORY.failures;
   readonly jitterMs?: number;
 }
 
@@ -201,12 +214,29 @@ export async function validateDefinition(
           ),
         }),
     ...(input.overlap === undefined ? {} : { overlap: oneOf(input.overlap, OVERLAP, "overlap") }),
+    ...(historyOf(input, job) === HISTORY.failures ? { history: HISTORY.failures } : {}),
     ...(input.jitterMs === undefined
       ? {}
       : { jitterMs: wholeNumber(input.jitterMs, "jitterMs", 0, MAX_JITTER_MS, " ms") }),
   };
   if (typeof definition.precise !== "boolean") refuse("precise must be true or false", "precise");
   return { definition, schedule };
+}
+
+/**
+ * The history setting, refused with overlap `skip`: that check reads the previous run's record,
+ * which a successful run under `failures` does not leave.
+ */
+function historyOf(input: Omit<ScheduleInput, "id">, job: Job | undefined): History {
+  const history = oneOf(input.history ?? HISTORY.all, HISTORY, "history");
+  const overlap = input.overlap ?? job?.overlap;
+  if (history === HISTORY.failures && overlap === OVERLAP.skip) {
+    refuse(
+      'history "failures" cannot go with overlap "skip": the overlap check reads the previous run\'s record, which a successful run does not leave; use history "all", or overlap "allow"',
+      "history",
+    );
+  }
+  return history;
 }
 
 /** JSON with object keys sorted at every level: equal values, equal text. */

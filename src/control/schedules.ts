@@ -123,7 +123,7 @@ async function existing(
 /** The input a stored schedule was made from, for merging changes into. */
 function inputOf(record: ScheduleRecord): Omit<ScheduleInput, "id"> {
   const { job, expression, timezone, payload, firstRun, catchUp, precise } = record;
-  const { startAt, endAt, maxRuns, maxLatenessMs, overlap, jitterMs } = record;
+  const { startAt, endAt, maxRuns, maxLatenessMs, overlap, history, jitterMs } = record;
   return {
     job,
     expression,
@@ -137,6 +137,7 @@ function inputOf(record: ScheduleRecord): Omit<ScheduleInput, "id"> {
     maxRuns,
     maxLatenessMs,
     overlap,
+    history,
     jitterMs,
   };
 }
@@ -195,6 +196,7 @@ export async function updateSchedule(
       maxRuns: undefined,
       maxLatenessMs: undefined,
       overlap: undefined,
+      history: undefined,
       jitterMs: undefined,
       ...definition,
     };

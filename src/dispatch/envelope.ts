@@ -27,6 +27,7 @@ const FIELDS = [
   "attempt",
   "deadline",
   "overlap",
+  "history",
   "manual",
 ] as const;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
@@ -78,6 +79,7 @@ export function encodeEnvelope(envelope: Envelope): string {
     attempt: envelope.attempt,
     deadline: envelope.deadline,
     overlap: envelope.overlap,
+    history: envelope.history,
     manual: envelope.manual,
   };
   // JSON.stringify leaves the optional fields out when they are undefined.
@@ -181,13 +183,14 @@ function validateEnvelope(value: unknown): Envelope {
   }
   const expectedRunId = runIdOf(scheduleId as string, Date.parse(scheduledAt as string));
   if (runId !== expectedRunId) field("runId", `"${expectedRunId}" (scheduleId@scheduledAt)`);
-  const { deadline, overlap, manual } = record;
+  const { deadline, overlap, history, manual } = record;
   if (deadline !== undefined && (typeof deadline !== "string" || !isIsoUtc(deadline))) {
     field("deadline", "an ISO-8601 UTC time, or absent");
   }
   if (overlap !== undefined && !(OVERLAP_VALUES as readonly unknown[]).includes(overlap)) {
     field("overlap", `one of ${OVERLAP_VALUES.join(", ")}, or absent`);
   }
+  if (history !== undefined && history !== "failures") field("history", '"failures", or absent');
   if (manual !== undefined && manual !== true) field("manual", "true, or absent");
   return {
     v: ENVELOPE_VERSION,
@@ -199,6 +202,7 @@ function validateEnvelope(value: unknown): Envelope {
     attempt: attempt as number,
     ...(deadline === undefined ? {} : { deadline: deadline as string }),
     ...(overlap === undefined ? {} : { overlap: overlap as Overlap }),
+    ...(history === "failures" ? { history: "failures" as const } : {}),
     ...(manual === true ? { manual: true as const } : {}),
   };
 }
@@ -217,7 +221,7 @@ function describe(value: unknown): string {
 }
 
 /** What an envelope carries of its schedule besides the run (see {@link Envelope}). */
-export type ScheduleFacts = Pick<Envelope, "deadline" | "overlap">;
+export type ScheduleFacts = Pick<Envelope, "deadline" | "overlap" | "history">;
 
 /** The envelope of a run (attempt 1), with the facts of its schedule the invoke side needs. */
 export function envelopeOf(run: RunRecord, facts: ScheduleFacts = {}): Envelope {
@@ -231,6 +235,7 @@ export function envelopeOf(run: RunRecord, facts: ScheduleFacts = {}): Envelope 
     attempt: 1,
     ...(facts.deadline === undefined ? {} : { deadline: facts.deadline }),
     ...(facts.overlap === undefined ? {} : { overlap: facts.overlap }),
+    ...(facts.history === undefined ? {} : { history: facts.history }),
     ...(run.manual === true ? { manual: true as const } : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface Envelope {
   readonly deadline?: string;
   /** …the schedule's own overlap policy, when it overrides the job's… */
   readonly overlap?: Overlap;
+  /** …whether a run that succeeds leaves no record (the schedule's history is `failures`)… */
+  readonly history?: "failures";
   /** …and whether run-now asked for it (exempt from the deadline). */
   readonly manual?: true;
 }

@@ -88,9 +88,30 @@ export async function processEnvelope(
     }
   }
 
-  const started = await start({ status: RUN_STATUS.RUNNING, startedAt: now() }, staleBefore);
+  const startedAt = now();
+  const started = await start(
+    {
+      status: RUN_STATUS.RUNNING,
+      startedAt,
+      // Under history "failures" a success writes nothing more: the start record then expires
+      // (and leaves listings) once the run must be over.
+      ...(keepsFailuresOnly(envelope, job)
+        ? { expiresAt: Math.ceil((startedAt + staleAfterMs(job, deps.graceSeconds)) / 1_000) }
+        : {}),
+    },
+    staleBefore,
+  );
   if (started === undefined) return lost(job);
   return execute(deps, scope, envelope, delivery, job, started);
+}
+
+/**
+ * Whether a success leaves no record. Overlap "skip" reads the previous run's record, so it
+ * keeps every record even when a schedule asks otherwise (creation refuses the pair when it knows
+ * the job; this covers a job whose policy changed since).
+ */
+function keepsFailuresOnly(envelope: Envelope, job: Job): boolean {
+  return envelope.history === "failures" && (envelope.overlap ?? job.overlap) !== OVERLAP.skip;
 }
 
 /** Runs the job of a started run and records how it went. */
@@ -123,6 +144,10 @@ async function execute(
 
   const finishedAt = now();
   const durationMs = finishedAt - startedAt;
+  if ("value" in outcome && keepsFailuresOnly(envelope, job)) {
+    log.info("succeeded; this schedule keeps the records of failed runs only", { durationMs });
+    return done(INVOKE_OUTCOME.succeeded, run);
+  }
   if ("value" in outcome) {
     const result = boundedResult(outcome.value);
     const changes: RunChanges = {

@@ -332,6 +332,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
         const run = entry?.byTime.get(at);
         if (run === undefined || (options.status !== undefined && run.status !== options.status))
           continue;
+        if (run.expiresAt !== undefined && run.expiresAt <= clock.now().getTime() / 1_000) continue;
         found.push(run);
         if (found.length > limit) break;
       }

@@ -22,6 +22,13 @@ export type ScheduleState = (typeof SCHEDULE_STATE)[keyof typeof SCHEDULE_STATE]
 export const CATCH_UP = { latest: "latest", all: "all", none: "none" } as const;
 export type CatchUp = (typeof CATCH_UP)[keyof typeof CATCH_UP];
 
+/**
+ * Which runs leave a record: `all` (default), or `failures`: a run that succeeds leaves none
+ * (its start record expires when the run must be over), so a run costs one write fewer.
+ */
+export const HISTORY = { all: "all", failures: "failures" } as const;
+export type History = (typeof HISTORY)[keyof typeof HISTORY];
+
 /** Whether a schedule that has never run runs at once, or waits for its first occurrence. */
 export const FIRST_RUN = { immediate: "immediate", scheduled: "scheduled" } as const;
 export type FirstRun = (typeof FIRST_RUN)[keyof typeof FIRST_RUN];
@@ -76,6 +83,8 @@ export interface ScheduleRecord {
   readonly maxLatenessMs?: number;
   /** Overrides the job's overlap policy. */
   readonly overlap?: Overlap;
+  /** `failures`: keep records of runs that did not succeed only (absent: keep all). */
+  readonly history?: typeof HISTORY.failures;
   /** Each occurrence is delayed by a stable pseudo-random 0..jitterMs. */
   readonly jitterMs?: number;
   /** Sent straight to SQS with DelaySeconds so it starts within a second of its time. */
@@ -290,7 +299,8 @@ export type ClaimResult =
  * - Listings other than `queryDue` may be O(table) on an adapter without
  *   an index for them (e.g. `listSchedules` filtered by job on DynamoDB scans); they are for
  *   people and the CLI, not for the tick.
- * - Runs past `expiresAt` may linger until the backend purges them.
+ * - Runs past `expiresAt` may linger until the backend purges them (`getRun` still returns
+ *   them; `listRuns` leaves them out).
  */
 export interface ScheduleStore {
   /** Creates a schedule with `version` 1 and `updatedAt` = `createdAt`. */
@@ -357,7 +367,7 @@ export interface ScheduleStore {
     run: RunRecord,
     condition: { readonly expect: readonly RunStatus[]; readonly staleRunningBefore?: number },
   ): Promise<RunRecord>;
-  /** A schedule's runs, newest first. */
+  /** A schedule's runs, newest first, leaving out runs past their `expiresAt`. */
   listRuns(scheduleId: string, options?: ListRunsOptions): Promise<Page<RunRecord>>;
 
   /** Releases connections/files. */

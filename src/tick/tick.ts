@@ -330,6 +330,7 @@ function factsOf(record: ScheduleRecord, schedule: Schedule): ScheduleFacts {
   return {
     ...(deadline === undefined ? {} : { deadline: new Date(deadline).toISOString() }),
     ...(record.overlap === undefined ? {} : { overlap: record.overlap }),
+    ...(record.history === undefined ? {} : { history: record.history }),
   };
 }
 

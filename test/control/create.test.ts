@@ -118,6 +118,19 @@ describe("creating a schedule", () => {
     expect(created).toBe(true);
   });
 
+  it('keeps history "failures" on the schedule, and nothing for the default "all"', async () => {
+    const failures = await createSchedule(
+      { job: "anything", expression: "rate(1 hour)", history: "failures" },
+      deps,
+    );
+    expect(failures.schedule.history).toBe("failures");
+    const all = await createSchedule(
+      { job: "anything", expression: "rate(2 hours)", history: "all" },
+      deps,
+    );
+    expect(all.schedule.history).toBeUndefined();
+  });
+
   it("gives each occurrence its jitter on the due index", async () => {
     const { schedule } = await createSchedule(
       { job: "anything", expression: "rate(1 hour)", jitterMs: 60_000 },
@@ -190,6 +203,22 @@ describe("a refused schedule writes nothing", () => {
       input: { job: "hello", expression: "rate(1 hour)", payload: { name: 42 } },
       error: InvalidPayloadError,
       message: /\$\.name/,
+    },
+    {
+      name: 'history "failures" with overlap "skip"',
+      input: { job: "anything", expression: "rate(1 hour)", history: "failures", overlap: "skip" },
+      error: InvalidScheduleError,
+      message: /history "failures" cannot go with overlap "skip"/,
+    },
+    {
+      name: "an unknown history",
+      input: {
+        job: "anything",
+        expression: "rate(1 hour)",
+        history: "some" as unknown as "all",
+      },
+      error: InvalidScheduleError,
+      message: /history/,
     },
     {
       name: "an id with an @",

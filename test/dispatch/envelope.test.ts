@@ -22,6 +22,17 @@ describe("the envelope codec", () => {
     expect(decodeEnvelope(encodeEnvelope(valid))).toEqual(valid);
   });
 
+  it("carries the schedule's facts when it has them, and reads them back", () => {
+    const facts = {
+      ...valid,
+      deadline: "2026-01-05T10:00:00.000Z",
+      overlap: "skip" as const,
+      history: "failures" as const,
+      manual: true as const,
+    };
+    expect(decodeEnvelope(encodeEnvelope(facts))).toEqual(facts);
+  });
+
   it("writes the fields in a fixed order", () => {
     expect(Object.keys(JSON.parse(encodeEnvelope(valid)))).toEqual([
       "v",
@@ -103,6 +114,22 @@ describe("the envelope codec", () => {
       body({ scheduledAt: 1767603600000 }),
       'envelope field "scheduledAt" must be an ISO-8601 UTC time',
     ],
+    [
+      "a local deadline",
+      body({ deadline: "2026-01-05T10:00:00" }),
+      'envelope field "deadline" must be an ISO-8601 UTC time, or absent',
+    ],
+    [
+      "an unknown overlap",
+      body({ overlap: "queue" }),
+      'envelope field "overlap" must be one of allow, skip, or absent',
+    ],
+    [
+      "an unknown history",
+      body({ history: "none" }),
+      'envelope field "history" must be "failures", or absent',
+    ],
+    ["manual false", body({ manual: false }), 'envelope field "manual" must be true, or absent'],
     [
       "attempt 0",
       body({ attempt: 0 }),

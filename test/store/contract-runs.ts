@@ -337,5 +337,13 @@ export function describeRuns(subject: Subject): void {
     it("lists no runs for a schedule that has none", async () => {
       expect(await subject.store.listRuns("nobody")).toEqual({ items: [] });
     });
+
+    it("leaves runs past their expiry out of the listing", async () => {
+      await subject.store.createRun(aRun("s", T0, { expiresAt: 1 }));
+      await subject.store.createRun(aRun("s", T0 + SECOND));
+      await subject.store.createRun(aRun("s", T0 + 2 * SECOND, { expiresAt: 253_402_300_799 }));
+      const { items } = await subject.store.listRuns("s");
+      expect(items.map((r) => r.scheduledAt)).toEqual([T0 + 2 * SECOND, T0 + SECOND]);
+    });
   });
 }

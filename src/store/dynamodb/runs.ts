@@ -262,7 +262,10 @@ export async function listRuns(
         }),
       ),
     );
-    found.push(...(out.Items ?? []).map(decodeRun));
+    // Past its expiry a run is gone for the listing, whenever DynamoDB's TTL purges it.
+    const nowSeconds = context.clock.now().getTime() / 1_000;
+    const live = (out.Items ?? []).map(decodeRun);
+    found.push(...live.filter((run) => run.expiresAt === undefined || run.expiresAt > nowSeconds));
     start = out.LastEvaluatedKey as Key | undefined;
   } while (start !== undefined && found.length <= limit);
   const items = found.slice(0, limit);

@@ -98,6 +98,8 @@ export const MIGRATIONS: readonly string[] = [
      owner TEXT NOT NULL,
      held_until INTEGER NOT NULL
    );`,
+  // 3: a schedule may keep the records of failed runs only.
+  "ALTER TABLE schedules ADD COLUMN history TEXT;",
 ];
 
 /** The schema version this code writes. */
@@ -138,6 +140,7 @@ const SCHEDULE_COLUMNS: readonly Column<ScheduleRecord>[] = [
   ["catchUp", "catch_up", "text"],
   ["maxLatenessMs", "max_lateness_ms", "number"],
   ["overlap", "overlap", "text"],
+  ["history", "history", "text"],
   ["jitterMs", "jitter_ms", "number"],
   ["precise", "precise", "boolean"],
   ["startAt", "start_at", "number"],
@@ -240,8 +243,8 @@ export const SQL = {
   insertRun: `INSERT INTO runs (${R}) VALUES (${marks(RUN_COLUMNS.length)}) ON CONFLICT (schedule_id, scheduled_at) DO NOTHING`,
   getRun: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at = ?`,
   writeRun: `UPDATE runs SET ${assignments(RUN_COLUMNS)} WHERE schedule_id = ? AND scheduled_at = ?`,
-  runs: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?`,
-  runsByStatus: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? AND status = ? ORDER BY scheduled_at DESC LIMIT ?`,
+  runs: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY scheduled_at DESC LIMIT ?`,
+  runsByStatus: `SELECT ${R} FROM runs WHERE schedule_id = ? AND scheduled_at < ? AND (expires_at IS NULL OR expires_at > ?) AND status = ? ORDER BY scheduled_at DESC LIMIT ?`,
   /** Counts through the due index and stops at the LIMIT, so a large due set costs only `max`. */
   countDue: `SELECT COUNT(*) FROM (SELECT 1 FROM schedules WHERE state = 'ENABLED' AND due_at IS NOT NULL AND due_at <= ? LIMIT ?)`,
   /** Takes a lease that is free, expired (held_until <= now) or held by the same owner. */

@@ -229,10 +229,11 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
       return guard("listRuns", () => {
         const limit = pageSize(options.limit, PAGE_SIZE.runs);
         const before = Math.min(runsBefore(options), END_OF_TIME);
+        const nowSeconds = Math.floor(clock.now().getTime() / 1_000);
         const found =
           options.status === undefined
-            ? rows(SQL.runs, scheduleId, before, limit + 1)
-            : rows(SQL.runsByStatus, scheduleId, before, options.status, limit + 1);
+            ? rows(SQL.runs, scheduleId, before, nowSeconds, limit + 1)
+            : rows(SQL.runsByStatus, scheduleId, before, nowSeconds, options.status, limit + 1);
         const items = found.slice(0, limit).map(decodeRun);
         return pageOf(items, found.length > limit, () => items.at(-1)?.scheduledAt);
       });
