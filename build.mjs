@@ -3,40 +3,23 @@
 // 1. The library, one file per module, into dist/lib: the CLI and user job modules import it,
 //    and per-file output is what lets them share one registry.
 // 2. The Lambda bundles dist/tick.mjs and dist/invoke.mjs (template.yaml's CodeUri is dist):
-//    one file each, with the user's jobs, the library and its dependencies inside.
+//    one file each, with the user's jobs (invoke only), the library and its dependencies
+//    inside. The bundling itself is the package's (src/build/bundle.ts, which
+//    `lambda-scheduler build` runs for users), loaded from the library just built.
 //
 // Usage: node build.mjs [--jobs PATH]   (or LAMBDA_SCHEDULER_JOBS=PATH; default examples/index.ts)
 //
 // Importing this file builds nothing: bench/bundle.bench.mjs imports buildLambdas to measure
 // variants of the bundles.
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
 
-/**
- * The Lambda handlers: bundle name → the module exporting `handler`, and whether the bundle
- * needs the user's jobs. The tick never looks a job up (it claims and dispatches occurrences by
- * name; running, retrying and overlap are the invoke side's), so its bundle leaves them out:
- * the jobs' schemas and SDK clients would only lengthen a cold start that recurs every minute.
- */
-export const LAMBDA_HANDLERS = {
-  tick: { source: "src/handlers/tick.ts", jobs: false },
-  invoke: { source: "src/handlers/invoke.ts", jobs: true },
-};
-
 /** The jobs module bundled when neither `--jobs` nor LAMBDA_SCHEDULER_JOBS says otherwise. */
 export const DEFAULT_JOBS = "examples/index.ts";
-
-/**
- * The AWS SDK v3 as the Lambda Node.js runtime provides it; the pattern to leave it out of a
- * bundle (`external`) and load the runtime's copy instead.
- */
-export const AWS_SDK_EXTERNAL = ["@aws-sdk/*", "@smithy/*"];
 
 /**
  * The jobs module to bundle: `--jobs PATH` (or `--jobs=PATH`), else LAMBDA_SCHEDULER_JOBS,
@@ -73,91 +56,24 @@ export async function buildLibrary() {
   });
 }
 
+/** The package's bundler (dist/lib/build/bundle.js); needs {@link buildLibrary} first. */
+export async function bundler() {
+  return import(pathToFileURL(join(ROOT, "dist/lib/build/bundle.js")).href);
+}
+
 /**
- * Builds one Lambda bundle per handler into `outdir` (`<name>.mjs`, its source map, its legal
- * notices and `metafile-<name>.json`), and returns their sizes.
- *
- * Each bundle's entry is a small virtual module that imports the jobs module (for the handlers
- * that run jobs), then re-exports the handler.
+ * The package's `buildLambdas` with this repository's defaults: the jobs of {@link jobsEntry},
+ * into dist/. See src/build/bundle.ts.
  *
  * @param {{ jobs?: string, outdir?: string, external?: string[] }} [options]
- *   `external`: packages to leave out (e.g. {@link AWS_SDK_EXTERNAL}); default none.
- * @returns {Promise<{ name: string, file: string, bytes: number, gzipBytes: number }[]>}
  */
 export async function buildLambdas(options = {}) {
-  const jobs = options.jobs ?? jobsEntry();
-  const outdir = resolve(options.outdir ?? join(ROOT, "dist"));
-  if (!existsSync(jobs)) {
-    throw new Error(
-      `jobs module ${relative(process.cwd(), jobs)} does not exist: pass the module that imports your jobs with --jobs PATH or LAMBDA_SCHEDULER_JOBS=PATH`,
-    );
-  }
-  await mkdir(outdir, { recursive: true });
-  return Promise.all(
-    Object.entries(LAMBDA_HANDLERS).map(async ([name, handler]) => {
-      const file = join(outdir, `${name}.mjs`);
-      const entry = [
-        // First, so that every defineJob call has registered before the handler's first event.
-        ...(handler.jobs ? [`import ${JSON.stringify(importPath(jobs))};`] : []),
-        `export { handler } from ${JSON.stringify(importPath(join(ROOT, handler.source)))};`,
-      ];
-      const esbuildOptions = {
-        stdin: {
-          contents: entry.join("\n"),
-          resolveDir: ROOT,
-          sourcefile: `${name}-entry.ts`,
-          loader: "ts",
-        },
-        outfile: file,
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node24",
-        minify: true,
-        sourcemap: true,
-        // Prefer each package's ES module build where it has no `exports` map: only ESM can be
-        // tree-shaken.
-        mainFields: ["module", "main"],
-        // A jobs module may import the package by name; it must get the same copy of the
-        // library (and its registry) as the handler, not dist/lib.
-        alias: { "lambda-scheduler": join(ROOT, "src/index.ts") },
-        external: options.external ?? [],
-        legalComments: "linked",
-        metafile: true,
-        write: false,
-        logLevel: "warning",
-      };
-      let result = await build(esbuildOptions);
-      if (needsRequire(result)) {
-        // A CommonJS dependency calls require() (typically for a Node built-in): an ES module
-        // has no `require`, and esbuild's stand-in throws "Dynamic require of … is not
-        // supported". Give the bundle a real one. Our own dependencies need none (ESM builds),
-        // so this costs nothing unless a jobs module brings such a package.
-        result = await build({
-          ...esbuildOptions,
-          banner: {
-            js: 'import{createRequire as __lsCreateRequire}from"node:module";const require=__lsCreateRequire(import.meta.url);',
-          },
-        });
-      }
-      await Promise.all(result.outputFiles.map((out) => writeFile(out.path, out.contents)));
-      await writeFile(join(outdir, `metafile-${name}.json`), JSON.stringify(result.metafile));
-      const code = await readFile(file);
-      return { name, file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
-    }),
-  );
-}
-
-/** Whether esbuild had to emit its `require` stand-in, which throws in an ES module. */
-function needsRequire(result) {
-  return result.outputFiles.some(
-    (out) => out.path.endsWith(".mjs") && out.text.includes("Dynamic require of"),
-  );
-}
-
-/** An absolute path as an import specifier esbuild resolves on every platform. */
-function importPath(path) {
-  return resolve(path).split("\\").join("/");
+  const { buildLambdas: bundle } = await bundler();
+  return bundle({
+    jobs: options.jobs ?? jobsEntry(),
+    outdir: options.outdir ?? join(ROOT, "dist"),
+    external: options.external ?? [],
+  });
 }
 
 function kib(bytes) {

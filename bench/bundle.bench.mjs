@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AWS_SDK_EXTERNAL, buildLambdas, DEFAULT_JOBS } from "../build.mjs";
+import { buildLambdas, bundler, DEFAULT_JOBS } from "../build.mjs";
 
 // Inside the project, so that the SDK-external variant resolves @aws-sdk/* from node_modules
 // the way the Lambda runtime resolves its own copy.
@@ -52,6 +52,7 @@ function largestInputs(metafilePath, count) {
 }
 
 export default async function bundleBench() {
+  const { AWS_SDK_EXTERNAL } = await bundler();
   rmSync(WORK, { recursive: true, force: true });
   const variants = [
     { label: "bundled (shipped)", dir: join(WORK, "bundled"), external: [] },

@@ -10,10 +10,15 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { SchedulerError } from "../errors.js";
 import { addCommand } from "./commands/add.js";
+import { buildCommand } from "./commands/build.js";
+import { createTableCommand } from "./commands/create-table.js";
+import { deployCommand } from "./commands/deploy.js";
 import { devCommand } from "./commands/dev.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { historyCommand } from "./commands/history.js";
 import { importCommand } from "./commands/import.js";
+import { initCommand } from "./commands/init.js";
 import { jobsCommand } from "./commands/jobs.js";
 import { listCommand } from "./commands/list.js";
 import { nextCommand } from "./commands/next.js";
@@ -45,6 +50,11 @@ const COMMANDS: readonly (() => Command)[] = [
   importCommand,
   tickCommand,
   devCommand,
+  initCommand,
+  buildCommand,
+  deployCommand,
+  createTableCommand,
+  doctorCommand,
 ];
 
 /** Commander's ways of saying "help or version was printed, as asked": not failures. */
