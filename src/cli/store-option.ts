@@ -77,7 +77,7 @@ function chooseStore(command: Command): StoreChoice {
  * Shards of the due index from {@link STORE_ENV.dueShards}: the count the table must record.
  * Unset, the count the table records is used (the tick records it at first use).
  */
-function dueShardsOf(env: NodeJS.ProcessEnv): number | undefined {
+export function dueShardsOf(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env[STORE_ENV.dueShards];
   if (raw === undefined || raw === "") return undefined;
   const shards = Number(raw);

@@ -10,7 +10,7 @@ import type { JobLogger } from "../registry/types.js";
 import { usageError } from "./usage.js";
 
 /** Environment variables of the transport options (the stack's outputs). */
-const TRANSPORT_ENV = {
+export const TRANSPORT_ENV = {
   topicArn: "LAMBDA_SCHEDULER_TOPIC_ARN",
   queueUrl: "LAMBDA_SCHEDULER_QUEUE_URL",
   errorsTopicArn: "LAMBDA_SCHEDULER_ERRORS_TOPIC_ARN",
