@@ -110,3 +110,59 @@ describe("the examples", () => {
     expect(lines).toEqual(["Hello, world!"]);
   });
 });
+
+describe("a jobs module in a folder with no lambda-scheduler installed", () => {
+  const cli = fileURLToPath(new URL("../../bin/lambda-scheduler.js", import.meta.url));
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(`${ROOT}/dist/lib/cli/main.js`)) {
+      throw new Error("these tests run the built CLI: run npm run build first");
+    }
+    dir = mkdtempSync(join(tmpdir(), "jobs-anywhere-"));
+    const define = (name: string) =>
+      `import { defineJob } from "lambda-scheduler";\nexport const job = defineJob({ name: ${JSON.stringify(name)}, handler() {} });\n`;
+    writeFileSync(join(dir, "alone.ts"), define("alone"));
+    writeFileSync(join(dir, "first.ts"), define("twice"));
+    writeFileSync(join(dir, "second.ts"), `import "./first.js";\n${define("twice")}`);
+    writeFileSync(
+      join(dir, "throws.ts"),
+      'import { defineJob } from "lambda-scheduler";\n\nthrow new Error("no API key in the environment");\n',
+    );
+  });
+
+  /** Runs the built CLI in the folder; resolves with its exit code and output. */
+  async function run(...args: string[]) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: "1" },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it("gets the CLI's own package for `lambda-scheduler`", async () => {
+    const { code, stdout } = await run("jobs", "--jobs", "alone.ts", "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).map((job: { name: string }) => job.name)).toContain("alone");
+  });
+
+  it("names both source modules of a duplicate job name, not the temporary bundle", async () => {
+    const { code, stderr } = await run("jobs", "--jobs", "second.ts");
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/job "twice" is defined twice: in \S*first\.ts and in \S*second\.ts/);
+    expect(stderr).not.toMatch(/\.lambda-scheduler/);
+  });
+
+  it("says in one line which file threw while loading, and what", async () => {
+    const { code, stderr } = await run("jobs", "--jobs", "throws.ts");
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "error: jobs module throws.ts failed while loading (at throws.ts:3:7): Error: no API key in the environment\n",
+    );
+  });
+});
