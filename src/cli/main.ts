@@ -29,7 +29,7 @@ import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
 import { updateCommand } from "./commands/update.js";
 import { validateCommand } from "./commands/validate.js";
-import { colorEnabled, type OutputStreams } from "./output.js";
+import { colorEnabled, endQuietlyOnClosedPipe, type OutputStreams } from "./output.js";
 import { EXIT_CODE, type ExitCode } from "./usage.js";
 
 /** Every command, in the order `--help` lists them. */
@@ -112,6 +112,8 @@ export async function runCli(
   argv: readonly string[] = process.argv,
   streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<ExitCode> {
+  // Help and usage errors are written by commander, before any command makes its output.
+  if (streams.stdout === process.stdout) endQuietlyOnClosedPipe();
   try {
     await createProgram(streams).parseAsync([...argv]);
     return process.exitCode === EXIT_CODE.failed ? EXIT_CODE.failed : EXIT_CODE.ok;

@@ -69,7 +69,7 @@ let pipeWatched = false;
  * ends other tools, instead of with an EPIPE stack trace. Output comes after the command's
  * writes to the store, so nothing is left half-done.
  */
-function endQuietlyOnClosedPipe(): void {
+export function endQuietlyOnClosedPipe(): void {
   if (pipeWatched) return;
   pipeWatched = true;
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support.js";
 
@@ -32,5 +34,20 @@ describe("the lambda-scheduler program", () => {
     const args = ["next", "rate(5 minutes)", "--after", "2026-01-05T09:00:00Z", "--count", "1"];
     expect(runCli(args, { FORCE_COLOR: "1" }).stdout).toContain("\u001b[");
     expect(runCli(args, { FORCE_COLOR: "1", NO_COLOR: "1" }).stdout).not.toContain("\u001b[");
+  });
+});
+
+describe("output piped into a reader that closes early", () => {
+  // `true` reads nothing and exits at once: every write then meets a closed pipe, as the
+  // later writes do with `| head -2`.
+  it.each([
+    ["add", "--help"],
+    ["next", "rate(1 minute)", "--count", "500"],
+  ])("ends quietly: lambda-scheduler %s … | true", (...args) => {
+    const cli = fileURLToPath(new URL("../../bin/lambda-scheduler.js", import.meta.url));
+    const line = [process.execPath, cli, ...args].map((word) => `'${word}'`).join(" ");
+    const child = spawnSync("sh", ["-c", `${line} | true`], { encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
   });
 });
