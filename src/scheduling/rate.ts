@@ -27,6 +27,13 @@ const MAX_VALUE = 1_000_000_000;
  */
 export function parseRate(body: string, expression: string, timezone: string): RateSchedule {
   const words = body.trim().split(/\s+/);
+  const abbreviated = spelledOut(body);
+  if (abbreviated !== undefined) {
+    throw new InvalidScheduleError(
+      `rate "${body.trim()}" needs its unit spelled out: write ${abbreviated}; expected ${FORM}`,
+      { expression, field: "rate unit" },
+    );
+  }
   if (words.length !== 2 || words[0] === "") {
     throw new InvalidScheduleError(
       `rate "${body.trim()}" must be a value and a unit, e.g. rate(5 minutes); expected ${FORM}`,
@@ -75,4 +82,27 @@ export function previousRateRun(
   if (atOrBeforeMs < anchorMs) return undefined;
   const k = Math.floor((atOrBeforeMs - anchorMs) / schedule.intervalMs);
   return anchorMs + k * schedule.intervalMs;
+}
+
+/** Abbreviations people write for the rate units (as in durations: `30s`, `5m`, `1h`, `2d`). */
+const ABBREVIATIONS: Readonly<Record<string, RateUnit>> = {
+  s: "second",
+  sec: "second",
+  secs: "second",
+  m: "minute",
+  min: "minute",
+  mins: "minute",
+  h: "hour",
+  hr: "hour",
+  hrs: "hour",
+  d: "day",
+};
+
+/** `rate(1 hour)` for a body like `1h` or `5 min`; undefined when the body is not one. */
+function spelledOut(body: string): string | undefined {
+  const match = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(body);
+  const unit = ABBREVIATIONS[match?.[2]?.toLowerCase() ?? ""];
+  if (match === null || unit === undefined) return undefined;
+  const value = Number(match[1]);
+  return `rate(${value} ${unit}${value === 1 ? "" : "s"})`;
 }

@@ -104,3 +104,14 @@ describe("rate(...)", () => {
     expect(previousRun(schedule, at)).toBeUndefined();
   });
 });
+
+describe("an abbreviated rate unit", () => {
+  it.each([
+    ["rate(1h)", "rate(1 hour)"],
+    ["rate(30s)", "rate(30 seconds)"],
+    ["rate(5 min)", "rate(5 minutes)"],
+    ["rate(2d)", "rate(2 days)"],
+  ])("%s is refused with the spelling to write instead, %s", (expression, spelled) => {
+    expect(() => parseSchedule(expression)).toThrow(`needs its unit spelled out: write ${spelled}`);
+  });
+});
