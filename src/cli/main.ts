@@ -123,6 +123,13 @@ export async function runCli(
       // Commander reports its usage errors (and help shown for a missing command) with 1.
       return EXIT_CODE.usage;
     }
+    if (argv.includes("--json")) {
+      // A script asked for JSON: the error is JSON too, one line on standard error.
+      const name = error instanceof Error ? error.name : "Error";
+      const text = error instanceof Error ? error.message : String(error);
+      streams.stderr.write(`${JSON.stringify({ error: { name, message: text } })}\n`);
+      return EXIT_CODE.failed;
+    }
     const message =
       error instanceof SchedulerError
         ? error.message

@@ -37,3 +37,22 @@ describe("lambda-scheduler validate", () => {
     expect(result.stdout).toContain("$ lambda-scheduler validate");
   });
 });
+
+describe("validate --json", () => {
+  it("prints what the expression is as JSON", () => {
+    const result = runCli(["validate", "rate(5 minutes)", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, kind: "rate", timezone: "UTC" });
+  });
+
+  it("prints a refused expression's error as JSON on standard error", () => {
+    const result = runCli(["validate", "rate(0 minutes)", "--json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: {
+        name: "InvalidScheduleError",
+        message: 'rate value "0" must be a whole number ≥ 1, e.g. rate(5 minutes)',
+      },
+    });
+  });
+});

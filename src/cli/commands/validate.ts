@@ -3,7 +3,7 @@
  */
 import { Command } from "commander";
 import { describeSchedule, parseSchedule } from "../../scheduling/index.js";
-import { addExamples, outputOf } from "../command.js";
+import { addExamples, addJsonOption, outputOf } from "../command.js";
 
 interface ValidateOptions {
   readonly tz: string;
@@ -24,11 +24,22 @@ export function validateCommand(): Command {
       "rate(...), cron(...), 5-field cron, at(...), deadline(...) or RFC 5545 text",
     )
     .option("--tz <zone>", "IANA time zone the expression is read in", "UTC");
+  addJsonOption(command);
   addExamples(command, [
     'validate "cron(0 12 ? * MON-FRI *)" --tz Europe/Berlin',
     'validate "rate(0 minutes)"   # exits 1: rate value "0" must be a whole number ≥ 1',
   ]);
   return command.action((expression: string, options: ValidateOptions, self: Command) => {
-    outputOf(self).print(describeSchedule(parseSchedule(expression, { timezone: options.tz })));
+    const out = outputOf(self);
+    const schedule = parseSchedule(expression, { timezone: options.tz });
+    if (out.json) {
+      out.data({
+        valid: true,
+        kind: schedule.kind,
+        expression,
+        timezone: schedule.timezone,
+        description: describeSchedule(schedule),
+      });
+    } else out.print(describeSchedule(schedule));
   });
 }
