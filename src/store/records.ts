@@ -110,10 +110,16 @@ export function updatedRun(run: RunRecord, changes: RunChanges, now: number): Ru
 
 /**
  * The run `startRun` writes over `current`: `run`'s fields applied, but the stored `createdAt`
- * kept, and the stored `manual` and `payload` kept when there are any (run-now wrote them).
+ * and `job` kept, and the stored `manual` and `payload` kept when there are any (run-now wrote
+ * them).
  */
 export function startedRun(current: RunRecord, run: RunRecord): RunRecord {
-  const next = storedRun({ ...current, ...withoutUndefined(run), createdAt: current.createdAt });
+  const next = storedRun({
+    ...current,
+    ...withoutUndefined(run),
+    createdAt: current.createdAt,
+    job: current.job,
+  });
   return withoutUndefined({
     ...next,
     manual: current.manual ?? run.manual,

@@ -128,6 +128,21 @@ export interface RunError {
   readonly stack?: string;
 }
 
+/**
+ * A failure event that was recorded but is not known to be published yet: the write that
+ * records RETRYING, FAILED or EXPIRED sets it, and a publish that succeeded clears it. Whoever
+ * reads the run next (a redelivery of its message) publishes the event again from the run's
+ * `error` and clears it, so that a crash between the write and the publish loses no event.
+ */
+export interface UnreportedEvent {
+  /** The event's type, e.g. `run.failed` or `run.expired`. */
+  readonly type: string;
+  /** No further attempt will be made. */
+  readonly final: boolean;
+  /** The attempt that failed. */
+  readonly attempt: number;
+}
+
 /** One occurrence of a schedule. Keyed by (scheduleId, scheduledAt). */
 export interface RunRecord {
   /** `<scheduleId>@<scheduled ISO time>`; see {@link runIdOf}. */
@@ -160,6 +175,13 @@ export interface RunRecord {
   readonly result?: JsonValue;
   /** Retention: epoch *seconds* after which the store may delete the record (DynamoDB TTL). */
   readonly expiresAt?: number;
+  /**
+   * The delivery that wrote RUNNING (a per-delivery id), so that a delivery whose start write
+   * succeeded but whose answer was lost recognises its own write when the retry is refused.
+   */
+  readonly owner?: string;
+  /** A failure event recorded but not yet known to be published; see {@link UnreportedEvent}. */
+  readonly unreported?: UnreportedEvent;
 }
 
 /** Fields that `updateRun` may change; as in {@link ScheduleChanges}, `undefined` removes one. */
@@ -359,7 +381,8 @@ export interface ScheduleStore {
   /**
    * Starts (or ends unstarted) the run of `run.scheduleId` at `run.scheduledAt`: creates it as
    * `run` when no run of that occurrence exists, else applies `run`'s fields over the stored one
-   * (keeping its `createdAt`, `manual` and `payload`) if its status is one of `expect` or it is
+   * (keeping its `createdAt`, `job`, `manual` and `payload`: run-now wrote them, and the invoke
+   * side runs what run-now asked for) if its status is one of `expect` or it is
    * RUNNING and started before `staleRunningBefore`; otherwise throws {@link ConflictError}. One
    * conditional write: the invoke side's first write of a delivery, which reads nothing first.
    */

@@ -247,6 +247,7 @@ export function describeRuns(subject: Subject): void {
                 ...stored,
                 ...start,
                 createdAt: T0 - MINUTE,
+                job: stored.job,
                 manual: true,
                 payload: { asked: "now" },
               };
@@ -272,6 +273,33 @@ export function describeRuns(subject: Subject): void {
         { expect: STARTABLE },
       );
       expect(started).toMatchObject({ manual: false, payload: [1], status: "RUNNING" });
+    });
+
+    it("keeps the stored job over the start's, so that a run-now runs the job it asked for", async () => {
+      await subject.store.createRun(aRun("s1", T0, { job: "asked-for", manual: true }));
+      const started = await subject.store.startRun(
+        { ...start, job: "named-by-the-message" },
+        { expect: STARTABLE },
+      );
+      expect(started).toMatchObject({ job: "asked-for", status: "RUNNING" });
+    });
+
+    it("keeps a failure event that is not yet reported across a start, until an update clears it", async () => {
+      const unreported = { type: "run.failed", final: false, attempt: 1 };
+      await subject.store.createRun(aRun("s1", T0, { status: "RETRYING", unreported }));
+      const started = await subject.store.startRun(
+        { ...start, owner: "delivery-2" },
+        { expect: STARTABLE },
+      );
+      expect(started).toMatchObject({ status: "RUNNING", owner: "delivery-2", unreported });
+      const cleared = await subject.store.updateRun(
+        "s1",
+        T0,
+        { unreported: undefined },
+        { expect: ["RUNNING"] },
+      );
+      expect(cleared).not.toHaveProperty("unreported");
+      expect(await subject.store.getRun("s1", T0)).toStrictEqual(cleared);
     });
 
     it("lets only one of two concurrent starts of an occurrence without a run win", async () => {

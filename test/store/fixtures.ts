@@ -111,6 +111,8 @@ export function aFullRun(scheduleId: string, scheduledAt: number): RunRecord {
     },
     result: null,
     expiresAt: Math.floor(scheduledAt / 1_000) + 30 * 24 * 3_600,
+    owner: "delivery-1",
+    unreported: { type: "run.failed", final: true, attempt: 3 },
   });
 }
 

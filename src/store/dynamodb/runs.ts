@@ -170,11 +170,12 @@ export async function updateRun(
 }
 
 /** Fields of a started run that a run-now record's values win over (see `startRun`). */
-const KEPT_IF_STORED: ReadonlySet<string> = new Set(["createdAt", "manual", "payload"]);
+const KEPT_IF_STORED: ReadonlySet<string> = new Set(["createdAt", "job", "manual", "payload"]);
 
 /**
  * `startRun` as one UpdateItem, which creates the item when it is absent: `run`'s fields are
- * SET, except that `createdAt`, `manual` and `payload` are set only where the item has none.
+ * SET, except that `createdAt`, `job`, `manual` and `payload` are set only where the item has
+ * none.
  */
 export async function startRun(
   context: DynamoContext,

@@ -100,6 +100,9 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 3: a schedule may keep the records of failed runs only.
   "ALTER TABLE schedules ADD COLUMN history TEXT;",
+  // 4: the delivery that wrote RUNNING, and a failure event recorded but not yet published.
+  `ALTER TABLE runs ADD COLUMN owner TEXT;
+   ALTER TABLE runs ADD COLUMN unreported TEXT;`,
 ];
 
 /** The schema version this code writes. */
@@ -175,6 +178,8 @@ const RUN_COLUMNS: readonly Column<RunRecord>[] = [
   ["error", "error", "json"],
   ["result", "result", "json"],
   ["expiresAt", "expires_at", "number"],
+  ["owner", "owner", "text"],
+  ["unreported", "unreported", "json"],
 ];
 
 function encode<R>(columns: readonly Column<R>[], record: R): SQLInputValue[] {
