@@ -15,6 +15,11 @@ export const FAILURE_EVENT_TYPE = {
   expired: "run.expired",
   /** An occurrence was not run: later than its schedule's maxLateness (or skipped for good). */
   missed: "run.missed",
+  /**
+   * A delivery could not be processed (the store failed, a read or write was refused by IAM):
+   * the message comes back, and dead-letters if it keeps failing.
+   */
+  deliveryFailed: "delivery.failed",
 } as const;
 /** One of {@link FAILURE_EVENT_TYPE}. */
 export type FailureEventType = (typeof FAILURE_EVENT_TYPE)[keyof typeof FAILURE_EVENT_TYPE];
@@ -36,10 +41,12 @@ export interface FailureEvent {
 
 /**
  * Reports failure events. Implementations never throw: a failure to report must not turn into
- * a failure of the run (they log instead).
+ * a failure of the run (they log instead). They resolve `false` when the event could not be
+ * published, so that a caller keeping the event durable (the invoke side's `unreported` marker
+ * on the run) knows to keep it; `true` or nothing means it was handed over.
  */
 export interface ErrorPublisher {
-  publish(event: FailureEvent): Promise<void>;
+  publish(event: FailureEvent): Promise<boolean | void>;
 }
 
 /** Options of {@link createSnsErrorPublisher}. */
@@ -86,12 +93,14 @@ export function createSnsErrorPublisher(options: SnsErrorPublisherOptions): Erro
             },
           }),
         );
+        return true;
       } catch (error) {
         logger.error("could not publish a failure event to the errors topic", {
           topicArn,
           event,
           error,
         });
+        return false;
       }
     },
   };
@@ -102,6 +111,7 @@ export function createLogErrorPublisher(logger: JobLogger = createJsonLogger()):
   return {
     async publish(event) {
       logger.error(`${event.type}: ${event.error.message}`, { event });
+      return true;
     },
   };
 }

@@ -3,10 +3,12 @@
  * ends with (record, report, hide the message, answer); and what a delivery came to, and
  * whether its message is done with.
  */
+import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
 import {
   type ErrorPublisher,
   FAILURE_EVENT_TYPE,
+  type FailureEvent,
   type FailureEventType,
 } from "../dispatch/errors-topic.js";
 import type { Envelope } from "../dispatch/types.js";
@@ -23,6 +25,7 @@ import {
   type RunRecord,
   type RunStatus,
   type ScheduleStore,
+  type UnreportedEvent,
 } from "../store/types.js";
 
 /** What processing one delivery did. */
@@ -41,7 +44,10 @@ export const INVOKE_OUTCOME = {
   failedFinal: "failed-final",
   /** The run is already FAILED: the message keeps failing so that the queue dead-letters it. */
   deadLetter: "dead-letter",
-  /** The run vanished between a refused write and its read (its schedule was deleted): dropped. */
+  /**
+   * The run's schedule is gone (deleted since the send, or never existed): nothing is run and
+   * the message is dropped.
+   */
   orphaned: "orphaned",
 } as const;
 /** One of {@link INVOKE_OUTCOME}. */
@@ -95,6 +101,12 @@ export interface Delivery {
    * retry policy: a duplicate message counts its own receives, not the run's earlier attempts.
    */
   readonly attempt: number;
+  /**
+   * The transport's receive count of this message (1 on its first delivery). On the receive
+   * that reaches the queue's `maxReceiveCount`, a failed attempt is final: the queue
+   * dead-letters the message next, so no retry would come.
+   */
+  readonly receiveCount?: number;
   /** Epoch ms by which the attempt must be over; the job's signal fires then. */
   readonly deadline?: number;
   /** Hides the message for `seconds` (ChangeMessageVisibility or its local equivalent). */
@@ -111,6 +123,8 @@ export interface InvokeDeps {
   readonly retentionDays: number;
   readonly graceSeconds: number;
   readonly finalVisibility: number;
+  /** The queue's maxReceiveCount, when known: see {@link Delivery.receiveCount}. */
+  readonly maxReceiveCount: number | undefined;
   /** Whether each delivery ends with a `delivery <outcome>` log line. */
   readonly logDeliveries: boolean;
 }
@@ -132,6 +146,9 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
   const { runId, scheduleId } = envelope;
   const scheduledAt = Date.parse(envelope.scheduledAt);
   const log = deps.logger.child({ runId, scheduleId, job: envelope.job, attempt });
+  // Written with RUNNING: a delivery that finds RUNNING under its own token after a refused
+  // start wrote it itself (the answer to its first try was lost and the SDK retried).
+  const token = randomUUID();
   const now = (): number => clock.now().getTime();
   const expiresAt = (finishedAt: number): number =>
     Math.floor(finishedAt / 1000) + deps.retentionDays * 86_400;
@@ -189,6 +206,7 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
       updatedAt: at,
       // Kept until the run ends, so that a run whose runner died still expires one day.
       expiresAt: expiresAt(at),
+      owner: token,
       ...(envelope.manual === true ? { manual: true } : {}),
       ...fields,
     };
@@ -243,21 +261,104 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     return done(INVOKE_OUTCOME.busy, run, error);
   };
 
-  /** A conditional write lost: whoever won decides what this delivery is. */
-  const lost = async (job: Job | undefined): Promise<InvokeResult> => {
-    const current = await store.getRun(scheduleId, scheduledAt);
+  /** Reads the run after a refused write, to see who won. */
+  const readBack = (): Promise<RunRecord | undefined> => store.getRun(scheduleId, scheduledAt);
+
+  /** Whether `run` is RUNNING under this delivery's own start (its answer was lost). */
+  const ownStart = (run: RunRecord | undefined): run is RunRecord =>
+    run?.status === RUN_STATUS.RUNNING && run.owner === token;
+
+  /**
+   * A conditional write lost: whoever won decides what this delivery is. A failure event the
+   * run still holds as unreported is published first (see {@link reportUnreported}).
+   */
+  const lost = async (job: Job | undefined, read?: RunRecord): Promise<InvokeResult> => {
+    const current = read ?? (await readBack());
     if (current === undefined) return done(INVOKE_OUTCOME.orphaned, undefined);
+    // A RUNNING run's marker is its runner's to publish, right after its start.
+    if (current.status !== RUN_STATUS.RUNNING) await reportUnreported(current);
     if (FINAL_RUN_STATUSES.includes(current.status)) return ended(current);
     return busy(current, job);
   };
 
+  /** Publishes `event`; true when it was handed over. A throwing publisher is logged. */
+  const publish = async (event: FailureEvent): Promise<boolean> => {
+    try {
+      return (await publisher.publish(event)) !== false;
+    } catch (publishError) {
+      // Publishers promise not to throw; a custom one might, and the run is recorded already.
+      log.error("could not publish a failure event", { event, error: publishError });
+      return false;
+    }
+  };
+
+  /**
+   * Clears the run's unreported marker once its event is published, on the condition that the
+   * run is still in the status it was read in (a newer write keeps its own marker). Best
+   * effort: should it fail, a later delivery publishes the event again (at least once).
+   */
+  const clearUnreported = async (run: RunRecord): Promise<void> => {
+    try {
+      await store.updateRun(
+        scheduleId,
+        scheduledAt,
+        { updatedAt: now(), unreported: undefined },
+        { expect: [run.status] },
+      );
+    } catch (error) {
+      if (error instanceof ConflictError) return;
+      log.warn("could not clear the run's unreported failure event; it may be published again", {
+        error,
+      });
+    }
+  };
+
+  /**
+   * The event of a failure recorded on `run` (its `error`, its `unreported` marker) that an
+   * earlier delivery did not get to publish: it stopped between its write and its publish.
+   */
+  const reportUnreported = async (run: RunRecord): Promise<void> => {
+    const marker = run.unreported;
+    if (marker === undefined) return;
+    const event: FailureEvent = {
+      type: eventTypeOf(marker),
+      job: run.job,
+      scheduleId,
+      runId,
+      attempt: marker.attempt,
+      final: marker.final,
+      error: {
+        name: run.error?.name ?? "Error",
+        message: run.error?.message ?? `run "${runId}" failed on attempt ${marker.attempt}`,
+      },
+      at: new Date(run.finishedAt ?? run.updatedAt).toISOString(),
+    };
+    log.info("publishing a failure event an earlier delivery recorded but did not publish", {
+      type: event.type,
+      failedAttempt: marker.attempt,
+    });
+    if (await publish(event)) await clearUnreported(run);
+  };
+
+  /** The marker the write recording a failure sets; see {@link UnreportedEvent}. */
+  const unreported = (final: boolean, type: FailureEventType): UnreportedEvent => ({
+    type,
+    final,
+    attempt,
+  });
+
+  /**
+   * Publishes the failure this delivery recorded (`recorded`, with its marker; undefined when
+   * the write did not take) and, once published, clears the marker.
+   */
   const report = async (
     error: Error,
     final: boolean,
     type: FailureEventType = FAILURE_EVENT_TYPE.failed,
+    recorded?: RunRecord,
   ): Promise<void> => {
     const { name, message } = boundedRunError(error);
-    const event = {
+    const published = await publish({
       type,
       job: envelope.job,
       scheduleId,
@@ -266,17 +367,13 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
       final,
       error: { name, message },
       at: clock.now().toISOString(),
-    };
-    try {
-      await publisher.publish(event);
-    } catch (publishError) {
-      // Publishers promise not to throw; a custom one might, and the run is recorded already.
-      log.error("could not publish a failure event", { event, error: publishError });
-    }
+    });
+    if (published && recorded?.unreported !== undefined) await clearUnreported(recorded);
   };
 
   return {
     attempt,
+    envelopeJob: envelope.job,
     scheduledAt,
     log,
     now,
@@ -287,9 +384,22 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     finish,
     ended,
     busy,
+    readBack,
+    ownStart,
     lost,
     report,
+    reportUnreported,
+    unreported,
   };
+}
+
+const EVENT_TYPES: readonly string[] = Object.values(FAILURE_EVENT_TYPE);
+
+/** The event type a marker names; one this code does not know is reported as a failure. */
+function eventTypeOf(marker: UnreportedEvent): FailureEventType {
+  return EVENT_TYPES.includes(marker.type)
+    ? (marker.type as FailureEventType)
+    : FAILURE_EVENT_TYPE.failed;
 }
 
 /** The helpers of one delivery. */

@@ -54,6 +54,13 @@ export interface InvokerOptions {
   /** Visibility of a message whose run failed for good, until the queue dead-letters it. Default 0. */
   readonly finalVisibilitySeconds?: number;
   /**
+   * The invocations queue's `maxReceiveCount` (its redrive policy). On the receive that reaches
+   * it, a failed attempt is final (FAILED, with a final event) even when the job's retry policy
+   * allows more: the queue dead-letters the message next, and no retry would come. Default:
+   * unknown, and the job's retry policy alone decides.
+   */
+  readonly maxReceiveCount?: number;
+  /**
    * Log one line per delivery (`delivery succeeded`, `delivery busy`…). Default true; a terminal
    * that prints its own line per run turns it off.
    */
@@ -110,6 +117,7 @@ export async function consumeLocalDelivery(
   const { envelope } = delivery;
   const result = await invoker.processEnvelope(envelope, {
     attempt: deliveryAttempt(envelope, delivery.receiveCount),
+    receiveCount: delivery.receiveCount,
     changeVisibility: (seconds) => delivery.changeVisibility(seconds),
   });
   options.onResult?.(result, delivery);
@@ -158,6 +166,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     retentionDays: nonNegative("retentionDays", options.retentionDays ?? 30),
     graceSeconds: nonNegative("runningGraceSeconds", options.runningGraceSeconds ?? 60),
     finalVisibility: nonNegative("finalVisibilitySeconds", options.finalVisibilitySeconds ?? 0),
+    maxReceiveCount: positiveInteger("maxReceiveCount", options.maxReceiveCount),
   };
   const deadlineMarginMs = nonNegative("deadlineMarginMs", options.deadlineMarginMs ?? 3000);
 
@@ -172,8 +181,10 @@ export function createInvoker(options: InvokerOptions): Invoker {
       logger.error("the message is not a valid envelope", { messageId: record.messageId, error });
       throw error;
     }
+    const receiveCount = receiveCountOf(record);
     const result = await processEnvelope(deps, envelope, {
-      attempt: deliveryAttempt(envelope, receiveCountOf(record)),
+      attempt: deliveryAttempt(envelope, receiveCount),
+      receiveCount,
       ...(deadline === undefined ? {} : { deadline }),
       ...(retryScheduler === undefined
         ? {}
@@ -196,6 +207,16 @@ export function createInvoker(options: InvokerOptions): Invoker {
     processLocalDelivery: (delivery) => consumeLocalDelivery(invoker, delivery),
   };
   return invoker;
+}
+
+function positiveInteger(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(
+      `createInvoker: ${name} must be a whole number ≥ 1, got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 function nonNegative(name: string, value: number): number {

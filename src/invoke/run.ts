@@ -4,15 +4,27 @@
  * the outcome; and the small pure rules it follows (retry delay, result bound).
  */
 
-import { FAILURE_EVENT_TYPE } from "../dispatch/errors-topic.js";
+import { isDeepStrictEqual } from "node:util";
+import { FAILURE_EVENT_TYPE, type FailureEventType } from "../dispatch/errors-topic.js";
 import type { Envelope } from "../dispatch/types.js";
 import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
-import { DeadlinePassedError, UnknownJobError } from "../errors.js";
+import {
+  DeadlinePassedError,
+  EnvelopeError,
+  ScheduleNotFoundError,
+  UnknownJobError,
+} from "../errors.js";
 import type { JsonValue } from "../json.js";
 import { validatePayload } from "../registry/payload.js";
 import { type Job, type JobContext, OVERLAP, type RetryPolicy } from "../registry/types.js";
 import { boundedRunError, runContextOf, withRunContext } from "../run-errors.js";
-import { RUN_STATUS, type RunChanges, type RunRecord, type RunStatus } from "../store/types.js";
+import {
+  RUN_STATUS,
+  type RunChanges,
+  type RunRecord,
+  type RunStatus,
+  type ScheduleRecord,
+} from "../store/types.js";
 import {
   type Delivery,
   type DeliveryScope,
@@ -24,9 +36,10 @@ import {
 } from "./delivery.js";
 
 /**
- * Processes one delivery; see `createInvoker` for what it does. Reads nothing before its first
- * write (only overlap `skip` reads the previous run): the envelope carries the deadline, the
- * overlap policy and the run-now flag. Throws only when the store fails.
+ * Processes one delivery; see `createInvoker` for what it does. Its first write starts the run;
+ * a scheduled run's schedule is read in parallel with that write (its job and current payload
+ * are what runs), and only overlap `skip` reads before it (the previous run). Throws only when
+ * the store fails, after one log line and a `delivery.failed` event with the run's context.
  */
 export async function processEnvelope(
   deps: InvokeDeps,
@@ -34,14 +47,49 @@ export async function processEnvelope(
   delivery: Delivery,
 ): Promise<InvokeResult> {
   const scope = deliveryScope(deps, envelope, delivery);
+  try {
+    return await startAndRun(deps, scope, envelope, delivery);
+  } catch (error) {
+    // Only the store throws here (a wrong table, a missing IAM action, an outage): say so once,
+    // with the run, since nothing else on the way out logs a SchedulerError of a record.
+    scope.log.error(
+      `the delivery failed and its message will be delivered again: ${(error as Error)?.message}`,
+      { error },
+    );
+    await scope.report(
+      error instanceof Error ? error : new Error(String(error)),
+      false,
+      FAILURE_EVENT_TYPE.deliveryFailed,
+    );
+    throw error;
+  }
+}
+
+/** What a started run runs: the schedule's job and payload, or the run-now record's. */
+type Subject = { readonly payload: JsonValue } | { readonly refused: InvokeResult };
+
+async function startAndRun(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  envelope: Envelope,
+  delivery: Delivery,
+): Promise<InvokeResult> {
   const { store } = deps;
   const { scheduleId } = envelope;
-  const { scheduledAt, now, done, start, lost, report, hide, expiresAt } = scope;
+  const { scheduledAt, now, done, start, lost, report, hide, expiresAt, unreported } = scope;
   const job = deps.jobs.get(envelope.job);
   const staleBefore = now() - staleAfterMs(job, deps.graceSeconds);
+  // The envelope is not trusted: a scheduled run runs its schedule's job and payload. The read
+  // goes out now, beside the start, so that it adds no latency; run-now's record is its own.
+  const schedule = envelope.manual === true ? undefined : settled(store.getSchedule(scheduleId));
 
-  // Ends the run without starting it (FAILED, EXPIRED or SKIPPED), with why.
-  const endUnstarted = (status: RunStatus, error?: Error): Promise<RunRecord | undefined> => {
+  // Ends the run without starting it (FAILED, EXPIRED or SKIPPED), with why, and for a failure
+  // the event it still owes until that event is published.
+  const endUnstarted = (
+    status: RunStatus,
+    error?: Error,
+    type?: FailureEventType,
+  ): Promise<RunRecord | undefined> => {
     const finishedAt = now();
     return start(
       {
@@ -49,6 +97,7 @@ export async function processEnvelope(
         finishedAt,
         expiresAt: expiresAt(finishedAt),
         ...(error === undefined ? {} : { error: boundedRunError(error) }),
+        ...(type === undefined ? {} : { unreported: unreported(true, type) }),
       },
       staleBefore,
     );
@@ -56,9 +105,9 @@ export async function processEnvelope(
 
   if (job === undefined) {
     const error = new UnknownJobError(envelope.job, deps.jobs.names());
-    const failed = await endUnstarted(RUN_STATUS.FAILED, error);
+    const failed = await endUnstarted(RUN_STATUS.FAILED, error, FAILURE_EVENT_TYPE.failed);
     if (failed === undefined) return lost(job);
-    await report(error, true);
+    await report(error, true, FAILURE_EVENT_TYPE.failed, failed);
     await hide(deps.finalVisibility);
     return done(INVOKE_OUTCOME.failedFinal, failed, error);
   }
@@ -70,9 +119,9 @@ export async function processEnvelope(
     const error = new DeadlinePassedError(
       `run ${envelope.runId} was not started by its deadline ${envelope.deadline}`,
     );
-    const expired = await endUnstarted(RUN_STATUS.EXPIRED, error);
+    const expired = await endUnstarted(RUN_STATUS.EXPIRED, error, FAILURE_EVENT_TYPE.expired);
     if (expired === undefined) return lost(job);
-    await report(error, true, FAILURE_EVENT_TYPE.expired);
+    await report(error, true, FAILURE_EVENT_TYPE.expired, expired);
     return done(INVOKE_OUTCOME.skipped, expired);
   }
   if ((envelope.overlap ?? job.overlap) === OVERLAP.skip) {
@@ -89,7 +138,7 @@ export async function processEnvelope(
   }
 
   const startedAt = now();
-  const started = await start(
+  let started = await start(
     {
       status: RUN_STATUS.RUNNING,
       startedAt,
@@ -101,8 +150,99 @@ export async function processEnvelope(
     },
     staleBefore,
   );
-  if (started === undefined) return lost(job);
-  return execute(deps, scope, envelope, delivery, job, started);
+  if (started === undefined) {
+    const current = await scope.readBack();
+    if (!scope.ownStart(current)) return lost(job, current);
+    scope.log.info("the start was written by this delivery; its answer was lost");
+    started = current;
+  }
+  // An earlier attempt's failure that its delivery recorded but did not get to publish.
+  await scope.reportUnreported(started);
+  const subject = await subjectOf(deps, scope, envelope, started, schedule);
+  if ("refused" in subject) return subject.refused;
+  return execute(deps, scope, envelope, delivery, job, started, subject.payload);
+}
+
+/** A promise that never rejects: read later, or never, without an unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: "fulfilled", value }),
+    (reason: unknown) => ({ status: "rejected", reason }),
+  );
+}
+
+/**
+ * What the started `run` runs. A scheduled run: its schedule's job (a message naming another
+ * job is refused, FAILED for good, never run) with the schedule's current payload; a schedule
+ * that is gone leaves the run orphaned. A run-now run: the job and payload of its own record.
+ */
+async function subjectOf(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  envelope: Envelope,
+  run: RunRecord,
+  schedule: Promise<PromiseSettledResult<ScheduleRecord | undefined>> | undefined,
+): Promise<Subject> {
+  const { now, done, finish, log, expiresAt } = scope;
+  if (schedule === undefined) {
+    if (run.job !== envelope.job) return { refused: await refuse(deps, scope, run, run.job) };
+    if (run.payload === undefined) {
+      return { refused: await refuse(deps, scope, run, undefined) };
+    }
+    return { payload: run.payload };
+  }
+  const read = await schedule;
+  if (read.status === "rejected") throw read.reason;
+  const record = read.value;
+  if (record === undefined) {
+    const finishedAt = now();
+    const error = new ScheduleNotFoundError(envelope.scheduleId);
+    const ended = await finish({
+      status: RUN_STATUS.SKIPPED,
+      error: boundedRunError(error),
+      finishedAt,
+      expiresAt: expiresAt(finishedAt),
+    });
+    log.warn("the run's schedule does not exist (deleted since the send?): its job is not run");
+    return { refused: done(INVOKE_OUTCOME.orphaned, ended ?? run) };
+  }
+  if (record.job !== envelope.job) return { refused: await refuse(deps, scope, run, record.job) };
+  if (!isDeepStrictEqual(record.payload, envelope.payload)) {
+    log.info("the schedule's payload changed since this occurrence was sent; the current one runs");
+  }
+  return { payload: record.payload };
+}
+
+/**
+ * Fails a started run for good, without running anything: its message names a job that is not
+ * the schedule's (or run-now record's), or says run-now where no run-now record exists.
+ */
+async function refuse(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  run: RunRecord,
+  expected: string | undefined,
+): Promise<InvokeResult> {
+  const { now, done, finish, report, hide, expiresAt, unreported } = scope;
+  const { job, runId } = run;
+  const claimed = JSON.stringify(scope.envelopeJob);
+  const error = new EnvelopeError(
+    expected === undefined
+      ? `the message of run "${runId}" says it was asked for by run-now, but no run-now record holds its payload: refused, nothing was run`
+      : `the message of run "${runId}" names job ${claimed} but its ${run.manual === true ? "run-now record" : "schedule"} runs job "${expected}": refused, nothing was run`,
+  );
+  const finishedAt = now();
+  const failed = await finish({
+    status: RUN_STATUS.FAILED,
+    error: boundedRunError(error),
+    finishedAt,
+    expiresAt: expiresAt(finishedAt),
+    unreported: unreported(true, FAILURE_EVENT_TYPE.failed),
+  });
+  scope.log.error(error.message, { expectedJob: expected, recordedJob: job });
+  await report(error, true, FAILURE_EVENT_TYPE.failed, failed);
+  await hide(deps.finalVisibility);
+  return done(INVOKE_OUTCOME.failedFinal, failed ?? run, error);
 }
 
 /**
@@ -122,13 +262,15 @@ async function execute(
   delivery: Delivery,
   job: Job,
   run: RunRecord,
+  payloadToRun: JsonValue,
 ): Promise<InvokeResult> {
-  const { now, done, finish, report, hide, expiresAt, attempt, scheduledAt, log } = scope;
+  const { now, done, finish, report, hide, expiresAt, attempt, scheduledAt, log, unreported } =
+    scope;
   const startedAt = run.startedAt ?? now();
   const context = runContextOf(envelope, attempt);
   let outcome: { value: unknown } | { thrown: unknown; permanent: boolean };
   try {
-    const payload = await validatePayload(job, envelope.payload);
+    const payload = await validatePayload(job, payloadToRun);
     try {
       const remainingMs = delivery.deadline === undefined ? undefined : delivery.deadline - now();
       const jobContext = { ...context, scheduledAt: new Date(scheduledAt), logger: log };
@@ -166,8 +308,17 @@ async function execute(
   }
 
   const error = withRunContext(outcome.thrown, context);
-  const final = outcome.permanent || attempt >= job.retry.attempts;
+  // The queue dead-letters the message after this receive: no retry would ever come.
+  const lastReceive =
+    deps.maxReceiveCount !== undefined && (delivery.receiveCount ?? 1) >= deps.maxReceiveCount;
+  const final = outcome.permanent || attempt >= job.retry.attempts || lastReceive;
+  if (final && lastReceive && !outcome.permanent && attempt < job.retry.attempts) {
+    log.warn(
+      `this was the queue's last receive (maxReceiveCount ${deps.maxReceiveCount}) before its dead-letter queue: the run fails for good with ${job.retry.attempts - attempt} of its retry attempts unused`,
+    );
+  }
   const runError = boundedRunError(error);
+  const marker = unreported(final, FAILURE_EVENT_TYPE.failed);
   const changes: RunChanges = final
     ? {
         status: RUN_STATUS.FAILED,
@@ -175,12 +326,13 @@ async function execute(
         finishedAt,
         durationMs,
         expiresAt: expiresAt(finishedAt),
+        unreported: marker,
       }
-    : { status: RUN_STATUS.RETRYING, error: runError, durationMs };
+    : { status: RUN_STATUS.RETRYING, error: runError, durationMs, unreported: marker };
   const recorded = await finish(changes);
   if (recorded === undefined)
     log.warn("another delivery took the run over; this failure is not recorded");
-  await report(error, final);
+  await report(error, final, FAILURE_EVENT_TYPE.failed, recorded);
   await hide(final ? deps.finalVisibility : retryDelaySeconds(job.retry, attempt));
   return done(
     final ? INVOKE_OUTCOME.failedFinal : INVOKE_OUTCOME.failedRetry,

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf } from "./fixtures.js";
+import { invokerHarness, runOf, seedRun, seedSchedule } from "./fixtures.js";
 
 beforeEach(() => clearRegistry());
 
@@ -20,6 +20,9 @@ async function setup(deliveredAt: string, options: { manual?: boolean } = {}) {
     deadline: "2026-01-05T09:00:30.000Z",
     ...(options.manual ? { manual: true as const } : {}),
   });
+  // Run-now writes its run (with the payload) before it sends; the tick writes nothing.
+  if (options.manual) await seedRun(h.store, sent);
+  else await seedSchedule(h.store, sent);
   const result = await h.invoker.processEnvelope(sent, { attempt: 1 });
   return { ...h, sent, ran, result, run: await runOf(h.store, sent) };
 }

@@ -3,7 +3,7 @@ import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { envelope } from "../support/events.js";
-import { invokerHarness, runOf } from "./fixtures.js";
+import { invokerHarness, runOf, seedSchedule } from "./fixtures.js";
 
 const START = "2026-01-05T09:00:02.000Z";
 
@@ -28,6 +28,7 @@ describe('a schedule whose history is "failures"', () => {
     const { invoker } = invokerHarness(START, { store });
     defineJob({ name: "hello", timeoutSeconds: 60, handler: () => ({ ok: true }) });
     const sent = envelope({ history: "failures" });
+    await seedSchedule(base.store, sent);
     const result = await invoker.processEnvelope(sent, { attempt: 1 });
     expect(result.outcome).toBe("succeeded");
     expect(writes).toEqual(["startRun"]);
@@ -49,6 +50,7 @@ describe('a schedule whose history is "failures"', () => {
       },
     });
     const sent = envelope({ history: "failures" });
+    await seedSchedule(store, sent);
     expect((await invoker.processEnvelope(sent, { attempt: 1 })).outcome).toBe("failed-final");
     const run = await runOf(store, sent);
     expect(run).toMatchObject({
@@ -62,6 +64,7 @@ describe('a schedule whose history is "failures"', () => {
     const { store, invoker } = invokerHarness(START);
     defineJob({ name: "hello", overlap: "skip", handler: () => undefined });
     const sent = envelope({ history: "failures" });
+    await seedSchedule(store, sent);
     await invoker.processEnvelope(sent, { attempt: 1 });
     expect((await runOf(store, sent))?.status).toBe("SUCCEEDED");
   });
