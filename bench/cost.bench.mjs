@@ -343,6 +343,7 @@ async function runThrough(local, count, tableName) {
     phase = "other";
     const shards = typeof store.dueShards === "function" ? await store.dueShards() : undefined;
     return {
+      indexes: shapes.get(tableName).indexes,
       shards,
       requests,
       largestItem: requests.largestItem,
@@ -503,12 +504,14 @@ export default async function costSection() {
     "- a write costs 1 WRU per started KB of the item (the larger of its before and after",
     "  images), 2 per KB inside `TransactWriteItems`;",
     "- each global secondary index entry put or deleted costs 1 WRU per started KB of the",
-    "  projected entry (both indexes project every attribute); an update that changes an index",
-    "  key is a delete and a put there, one that changes only projected attributes is one write;",
+    `  projected entry (the table's indexes: ${one.indexes.map((i) => `\`${i.name}\`, projecting ${i.projection}`).join("; ")}); an update`,
+    "  that changes an index key is a delete and a put there, one that changes only projected",
+    "  attributes is one write;",
     "- a read costs 1 RRU per started 4 KB read (the item, or the sum of the items a Query",
-    "  returns), half that eventually consistent (every index Query), at least one unit.",
+    "  returns), half that eventually consistent (every index Query); a read that finds nothing",
+    "  is counted as one 4 KB read (0.5 RRU for an index Query, where DynamoDB Local reports 0).",
     "",
-    `No item written was larger than ${fmt(Math.max(one.largestItem, many.largestItem), 0)} bytes, so every item write is one KB.`,
+    `The largest item written was ${fmt(Math.max(one.largestItem, many.largestItem), 0)} bytes${Math.max(one.largestItem, many.largestItem) <= 1024 ? ", so every item write counts as 1 KB" : ""}.`,
     "",
     `One run of one schedule (${one.claimed} claimed; ${outcomes(one)}):`,
     "",
