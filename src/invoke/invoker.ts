@@ -178,7 +178,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
     try {
       envelope = envelopeFromSqsRecord(record);
     } catch (error) {
-      logger.error("the message is not a valid envelope", { messageId: record.messageId, error });
+      logger.error("the message is not a valid envelope", {
+        messageId: record.messageId,
+        receiveCount: receiveCountOf(record),
+        reason: decodingError(error, record.body),
+      });
       throw error;
     }
     const receiveCount = receiveCountOf(record);
@@ -207,6 +211,17 @@ export function createInvoker(options: InvokerOptions): Invoker {
     processLocalDelivery: (delivery) => consumeLocalDelivery(invoker, delivery),
   };
   return invoker;
+}
+
+/**
+ * Why a body is not an envelope, without quoting it: the decoder's message for a body that is
+ * not JSON quotes its first 60 characters, which may be anything, so its size is logged instead.
+ */
+function decodingError(error: unknown, body: unknown): string {
+  if (error instanceof Error && error.cause instanceof SyntaxError) {
+    return `the body (${Buffer.byteLength(String(body))} bytes) is not JSON`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function positiveInteger(name: string, value: number | undefined): number | undefined {

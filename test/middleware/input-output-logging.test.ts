@@ -35,8 +35,39 @@ describe("inputOutputLogging", () => {
     ]);
   });
 
-  it("logs an SQS batch as decoded envelopes with the chosen payload fields masked", () => {
+  it("logs an SQS batch as its runs by default, never their payloads", () => {
+    const { messages, middleware } = logged();
+    const record = sqsRecord({ envelope: secret, receiveCount: 2, messageId: "m-1" });
+    middleware.before?.(request({ event: sqsEvent(record) }));
+    const { payload: _payload, ...run } = secret;
+    expect(messages).toEqual([
+      { event: { Records: [{ messageId: "m-1", receiveCount: 2, envelope: run }] } },
+    ]);
+    expect(JSON.stringify(messages)).not.toMatch(/hunter2|ada|"t1"/);
+  });
+
+  it("logs a body that is not JSON by its size, never its first characters", () => {
+    const { messages, middleware } = logged({ payloads: true });
+    const body = "password=hunter2&user=ada and more text than sixty characters, to be sure";
+    middleware.before?.(request({ event: sqsEvent(sqsRecord({ body, messageId: "m-9" })) }));
+    expect(messages).toEqual([
+      {
+        event: {
+          Records: [
+            {
+              messageId: "m-9",
+              receiveCount: 1,
+              invalidBody: `the body (${body.length} bytes) is not JSON`,
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it("logs an SQS batch as decoded envelopes with the chosen payload fields masked when payloads are asked for", () => {
     const { messages, middleware } = logged({
+      payloads: true,
       mask: ["payload.password", "payload.accounts.[].token"],
     });
     const record = sqsRecord({ envelope: secret, receiveCount: 2, messageId: "m-1" });
@@ -68,7 +99,11 @@ describe("inputOutputLogging", () => {
   });
 
   it("masks SNS-wrapped bodies the same way", () => {
-    const { messages, middleware } = logged({ mask: ["payload.password"], maskWith: "[hidden]" });
+    const { messages, middleware } = logged({
+      payloads: true,
+      mask: ["payload.password"],
+      maskWith: "[hidden]",
+    });
     const record = sqsRecord({ body: snsWrapped(JSON.stringify(secret)), jobAttribute: null });
     middleware.before?.(request({ event: sqsEvent(record) }));
     expect(JSON.stringify(messages)).toContain('"password":"[hidden]"');
@@ -100,9 +135,17 @@ describe("inputOutputLogging", () => {
   });
 
   it("masks an event that is itself an envelope", () => {
-    const { messages, middleware } = logged({ mask: ["payload.password"] });
+    const { messages, middleware } = logged({ payloads: true, mask: ["payload.password"] });
     middleware.before?.(request({ event: secret }));
     expect(JSON.stringify(messages)).not.toContain("hunter2");
+    expect(JSON.stringify(messages)).toContain("ada");
+  });
+
+  it("leaves the payload out of an event that is itself an envelope by default", () => {
+    const { messages, middleware } = logged();
+    middleware.before?.(request({ event: secret }));
+    expect(JSON.stringify(messages)).not.toMatch(/hunter2|ada/);
+    expect(JSON.stringify(messages)).toContain(secret.runId);
   });
 
   it("logs the response after the handler and when an error handler set one", () => {
@@ -136,6 +179,7 @@ describe("inputOutputLogging", () => {
     ],
     [{ mask: [""] }, 'option "mask" must be an array of dot paths'],
     [{ maskWith: 0 }, 'option "maskWith" must be a string, got 0'],
+    [{ payloads: "yes" }, 'option "payloads" must be true or false, got "yes"'],
     [{ logger: "stdout" }, 'option "logger" must be a function, got "stdout"'],
     [{ omitPaths: [] }, 'inputOutputLogging: unknown option "omitPaths"'],
   ])("refuses the options %j", (options, message) => {
