@@ -25,6 +25,15 @@ export const ENV = {
   runRetentionDays: "RUN_RETENTION_DAYS",
   /** SQS queue of shard work items (`{"shard": n}`) that the tick function hands on and consumes. */
   tickShardsQueueUrl: "TICK_SHARDS_QUEUE_URL",
+  /**
+   * The invocations queue's maxReceiveCount (its redrive policy): on the receive that reaches
+   * it, a failed attempt is final. Unset: the jobs' retry policies alone decide.
+   */
+  maxReceiveCount: "MAX_RECEIVE_COUNT",
+  /** `true` logs each delivered envelope's payload (with {@link ENV.logMask}); default `false`. */
+  logPayloads: "LOG_PAYLOADS",
+  /** Comma-separated envelope paths masked when payloads are logged, e.g. `payload.password`. */
+  logMask: "LOG_MASK",
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
@@ -52,6 +61,28 @@ export function intEnv(
     );
   }
   return parsed;
+}
+
+/** Reads an optional `true`/`false` variable (unset or empty: `fallback`). */
+export function boolEnv(
+  name: EnvName,
+  fallback: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (value === "true" || value === "false") return value === "true";
+  throw new ConfigurationError(
+    `environment variable ${name} must be true or false, got "${value}"`,
+  );
+}
+
+/** Reads an optional comma-separated list; blanks are dropped. */
+export function listEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 /**

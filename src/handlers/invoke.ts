@@ -12,7 +12,7 @@ import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSnsErrorPublisher } from "../dispatch/errors-topic.js";
 import { createSqsRetryScheduler } from "../dispatch/visibility.js";
-import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
+import { boolEnv, ENV, intEnv, listEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { createInvoker, type InvokerOptions } from "../invoke/invoker.js";
 import { createJsonLogger } from "../logger.js";
 import { errorCapture } from "../middleware/error-capture.js";
@@ -21,7 +21,12 @@ import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
 
 /** Options of {@link createInvokeHandler}: the core's, plus logging. */
 export interface InvokeHandlerOptions extends InvokerOptions {
-  /** Envelope fields masked in the input log, e.g. `["payload.password"]`. */
+  /**
+   * Log each envelope's payload in the input log. Default false: runs are logged (run id,
+   * schedule, job, attempt), payloads are not.
+   */
+  readonly logPayloads?: boolean;
+  /** Envelope fields masked when payloads are logged, e.g. `["payload.password"]`. */
   readonly mask?: readonly string[];
   /** Log each batch and response. Default true. */
   readonly logInputOutput?: boolean;
@@ -43,14 +48,14 @@ export type InvokeHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, 
  * ```
  */
 export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandler {
-  const { mask = [], logInputOutput = true, ...invokerOptions } = options;
+  const { mask = [], logInputOutput = true, logPayloads = false, ...invokerOptions } = options;
   const logger = invokerOptions.logger ?? createJsonLogger({ fields: { handler: "invoke" } });
   const invoker = createInvoker({ ...invokerOptions, logger });
   // The settled array becomes the batch response in sqsPartialBatchFailure's `after`.
   const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     (await invoker.processSqsEvent(event, context)) as unknown as SQSBatchResponse;
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(processBatch);
-  if (logInputOutput) handler.use(inputOutputLogging({ mask }));
+  if (logInputOutput) handler.use(inputOutputLogging({ payloads: logPayloads, mask }));
   // The core has logged each failed record already, with its run.
   handler.use(sqsPartialBatchFailure({ logger: () => {} }));
   if (invokerOptions.errorPublisher !== undefined) {
@@ -71,6 +76,9 @@ export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.en
     }),
     retryScheduler: createSqsRetryScheduler(),
     retentionDays: intEnv(ENV.runRetentionDays, 30, env),
+    ...(env[ENV.maxReceiveCount] ? { maxReceiveCount: intEnv(ENV.maxReceiveCount, 1, env) } : {}),
+    logPayloads: boolEnv(ENV.logPayloads, false, env),
+    mask: listEnv(ENV.logMask, env),
     logger,
   });
 }

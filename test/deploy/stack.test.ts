@@ -38,6 +38,8 @@ const NOT_EMULATED = new Set([
   "AWS::SNS::TopicPolicy",
   "AWS::SQS::QueuePolicy",
   "AWS::Lambda::EventInvokeConfig",
+  // The emulator's CloudFormation knows CloudWatch dashboards, not alarms.
+  "AWS::CloudWatch::Alarm",
 ]);
 
 const deployed = useDeployedStack();
@@ -70,7 +72,8 @@ function actionsOf(statements: readonly RoleStatement[]): string[] {
 describe("the deployed stack", () => {
   it("creates every resource of the translated template", () => {
     const expected = Object.entries(deployed.stack.template.Resources)
-      .filter(([, r]) => !NOT_EMULATED.has(r.Type))
+      // Conditional resources are off by default (the alarm topic wants an e-mail address).
+      .filter(([, r]) => !NOT_EMULATED.has(r.Type) && r.Condition === undefined)
       .map(([logicalId]) => logicalId)
       .sort();
     const created = deployed.stack.resources
@@ -348,11 +351,61 @@ describe("the deployed stack", () => {
     ["TickRole", "dynamodb:GetItem", "SCHEDULE#nightly", false],
     ["TickRole", "dynamodb:GetItem", "LEASE#tick#3", false],
     ["InvokeRole", "dynamodb:UpdateItem", "SCHEDULE#nightly", true],
+    ["InvokeRole", "dynamodb:UpdateItem", "SCHEDULE#nightly", false, ["expression"]],
+    ["InvokeRole", "dynamodb:UpdateItem", "SCHEDULE#nightly", false, ["state", "version"]],
     ["InvokeRole", "dynamodb:UpdateItem", "LEASE#tick#3", false],
     ["InvokeRole", "dynamodb:GetItem", "CONFIG", false],
-  ])("lets %s %s an item keyed %s: %s", (role, action, key, allowed) => {
-    const table = `arn:aws:dynamodb:${STACK_REGION}:${STACK_ACCOUNT}:table/${deployed.stack.outputs.ScheduleTableName}`;
-    const policy = resolvedRolePolicy(deployed.stack, role);
-    expect(allows(policy, { action, resource: table, leadingKeys: [key] })).toBe(allowed);
+  ] as [string, string, string, boolean, string[]?][])(
+    "lets %s %s an item keyed %s: %s %j",
+    (role, action, key, allowed, written = ["status", "updatedAt"]) => {
+      const table = `arn:aws:dynamodb:${STACK_REGION}:${STACK_ACCOUNT}:table/${deployed.stack.outputs.ScheduleTableName}`;
+      const policy = resolvedRolePolicy(deployed.stack, role);
+      // An UpdateItem names its key's attributes and those it writes (IAM's dynamodb:Attributes).
+      const attributes = action === "dynamodb:UpdateItem" ? ["pk", "sk", ...written] : undefined;
+      expect(
+        allows(policy, {
+          action,
+          resource: table,
+          leadingKeys: [key],
+          ...(attributes === undefined ? {} : { attributes, returnValues: "ALL_NEW" }),
+        }),
+      ).toBe(allowed);
+    },
+  );
+
+  it("alarms on each dead-letter queue holding a message and on any error of either function", () => {
+    const { Resources } = deployed.stack.template;
+    const alarms = Object.values(Resources)
+      .filter((resource) => resource.Type === "AWS::CloudWatch::Alarm")
+      .map((resource) => {
+        const p = resource.Properties ?? {};
+        const [dimension] = p.Dimensions as { Value: unknown }[];
+        return [p.MetricName, JSON.stringify(dimension?.Value), p.ComparisonOperator, p.Threshold];
+      });
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        [
+          "ApproximateNumberOfMessagesVisible",
+          expect.stringContaining("InvocationsDeadLetterQueue"),
+          "GreaterThanThreshold",
+          0,
+        ],
+        [
+          "ApproximateNumberOfMessagesVisible",
+          expect.stringContaining("TickShardsDeadLetterQueue"),
+          "GreaterThanThreshold",
+          0,
+        ],
+        ["Errors", expect.stringContaining("TickFunction"), "GreaterThanThreshold", 0],
+        ["Errors", expect.stringContaining("InvokeFunction"), "GreaterThanThreshold", 0],
+      ]),
+    );
+    expect(alarms).toHaveLength(4);
+  });
+
+  it("protects the table from deletion by default", () => {
+    const table = deployed.stack.template.Resources.ScheduleTable?.Properties ?? {};
+    expect(JSON.stringify(table.DeletionProtectionEnabled)).toContain("ProtectTable");
+    expect(deployed.stack.template.Parameters?.TableDeletionProtection?.Default).toBe("true");
   });
 });

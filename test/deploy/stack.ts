@@ -39,6 +39,8 @@ const INSTALL_HINT =
 export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
+  /** The condition under which the resource is created, if any. */
+  readonly Condition?: string;
 }
 
 /** A CloudFormation template as JSON. */
