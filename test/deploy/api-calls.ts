@@ -22,6 +22,13 @@ export interface Permission {
    * absent when the request names none this file can read.
    */
   readonly leadingKeys?: readonly string[];
+  /**
+   * DynamoDB UpdateItem: the top-level attribute names the request touches (IAM's
+   * `dynamodb:Attributes`): its key's, and every name in its update and condition expressions.
+   */
+  readonly attributes?: readonly string[];
+  /** DynamoDB: the request's `ReturnValues` (IAM's `dynamodb:ReturnValues`), when it sets one. */
+  readonly returnValues?: string;
 }
 
 /** A proxy that forwards to `target` and records every AWS API call it passes on. */
@@ -141,6 +148,44 @@ function leadingKeysOf(operation: string, params: Record<string, unknown>): stri
   return key === undefined ? undefined : [key];
 }
 
+/** Words of an expression that are not attribute names. */
+const EXPRESSION_WORDS: ReadonlySet<string> = new Set([
+  "SET",
+  "REMOVE",
+  "ADD",
+  "DELETE",
+  "AND",
+  "OR",
+  "NOT",
+  "IN",
+  "BETWEEN",
+  "attribute_exists",
+  "attribute_not_exists",
+  "attribute_type",
+  "begins_with",
+  "contains",
+  "size",
+  "if_not_exists",
+  "list_append",
+]);
+
+/**
+ * The top-level attribute names an UpdateItem touches: its key's and those its update and
+ * condition expressions name (IAM may count fewer; more is the safe side for this check).
+ */
+function attributesOf(params: Record<string, unknown>): string[] {
+  const names = (params.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const found = new Set(Object.keys((params.Key ?? {}) as object));
+  for (const expression of [params.UpdateExpression, params.ConditionExpression]) {
+    const text = String(expression ?? "").replace(/:\w+/g, " ");
+    for (const [token] of text.matchAll(/#?[A-Za-z_]\w*/g)) {
+      if (EXPRESSION_WORDS.has(token)) continue;
+      found.add(token.startsWith("#") ? (names[token] ?? token) : token);
+    }
+  }
+  return [...found].sort();
+}
+
 /** The permissions AWS checks for `call`, in `region` of `account`. */
 export function permissionsOf(call: ApiCall, region: string, account: string): Permission[] {
   const table = (name: unknown, index?: unknown) =>
@@ -190,6 +235,8 @@ export function permissionsOf(call: ApiCall, region: string, account: string): P
           action: `dynamodb:${operation}`,
           resource: table(params.TableName, params.IndexName),
           ...(leadingKeys === undefined ? {} : { leadingKeys }),
+          ...(operation === "UpdateItem" ? { attributes: attributesOf(params) } : {}),
+          ...(typeof params.ReturnValues === "string" ? { returnValues: params.ReturnValues } : {}),
         },
       ];
     }
@@ -242,23 +289,36 @@ function matches(pattern: string, value: string, ignoreCase = false): boolean {
 }
 
 /**
- * Whether `condition` holds for `permission`. Knows the one condition the template uses,
- * `ForAllValues:StringLike`/`StringEquals` on `dynamodb:LeadingKeys`, and throws on any other
- * rather than pass it unread. A request whose partition key this file cannot read does not
- * satisfy it (IAM would let an empty set through; a real request always names its key).
+ * Whether `condition` holds for `permission`. Knows the conditions the template uses:
+ * `ForAllValues:StringLike`/`StringEquals` on `dynamodb:LeadingKeys` and `dynamodb:Attributes`,
+ * and `StringEqualsIfExists` on `dynamodb:ReturnValues`; it throws on any other rather than
+ * pass it unread. A request whose keys or attributes this file cannot read does not satisfy a
+ * `ForAllValues` condition (IAM would let an empty set through; a real request names them).
  */
 function conditionHolds(condition: PolicyCondition | undefined, permission: Permission): boolean {
   if (condition === undefined) return true;
   return Object.entries(condition).every(([operator, keys]) =>
     Object.entries(keys).every(([key, values]) => {
+      if (operator === "StringEqualsIfExists" && key === "dynamodb:ReturnValues") {
+        const { returnValues } = permission;
+        return returnValues === undefined || listOf(values).includes(returnValues);
+      }
       const like = operator === "ForAllValues:StringLike";
-      if (key !== "dynamodb:LeadingKeys" || !(like || operator === "ForAllValues:StringEquals")) {
+      const set =
+        key === "dynamodb:LeadingKeys"
+          ? permission.leadingKeys
+          : key === "dynamodb:Attributes"
+            ? permission.attributes
+            : undefined;
+      if (
+        !(key === "dynamodb:LeadingKeys" || key === "dynamodb:Attributes") ||
+        !(like || operator === "ForAllValues:StringEquals")
+      ) {
         throw new Error(`the IAM check does not know the condition ${operator} on ${key}`);
       }
-      const { leadingKeys } = permission;
-      if (leadingKeys === undefined || leadingKeys.length === 0) return false;
-      return leadingKeys.every((leading) =>
-        listOf(values).some((value) => (like ? matches(value, leading) : value === leading)),
+      if (set === undefined || set.length === 0) return false;
+      return set.every((value) =>
+        listOf(values).some((allowed) => (like ? matches(allowed, value) : allowed === value)),
       );
     }),
   );
@@ -288,6 +348,6 @@ export function deniedBy(
       (permission) =>
         `${permission.action} on ${permission.resource}${
           permission.leadingKeys === undefined ? "" : ` (${permission.leadingKeys.join(", ")})`
-        }`,
+        }${permission.attributes === undefined ? "" : ` [${permission.attributes.join(", ")}]`}`,
     );
 }

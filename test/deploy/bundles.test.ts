@@ -6,11 +6,14 @@ import { SubscribeCommand } from "@aws-sdk/client-sns";
 import {
   type Message,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SetQueueAttributesCommand,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
+import { encodeEnvelope } from "../../src/dispatch/envelope.js";
+import type { Envelope } from "../../src/dispatch/types.js";
 import { ENV } from "../../src/environment.js";
 import { shardOf } from "../../src/store/dynamodb/codec.js";
 import { createDynamoStore } from "../../src/store/dynamodb/store.js";
@@ -18,7 +21,7 @@ import { RUN_STATUS, type ScheduleStore } from "../../src/store/types.js";
 import type { TickSummary } from "../../src/tick/tick.js";
 import { subscribeNewQueue } from "../dispatch/aws-queues.js";
 import { awsEndpoint } from "../support/aws.js";
-import { scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
+import { envelope, scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
 import { type ApiCall, deniedBy, type RecordingProxy, startRecordingProxy } from "./api-calls.js";
 import { runBundle } from "./run-bundle.js";
 import { resolvedRolePolicy, STACK_ACCOUNT, STACK_REGION, useDeployedStack } from "./stack.js";
@@ -161,6 +164,141 @@ describe("the built bundles on the deployed stack", () => {
     expect(deniedByRole("TickRole", delivered.tickCalls)).toEqual([]);
     expect(delivered.invokeCalls.length).toBeGreaterThan(0);
     expect(deniedByRole("InvokeRole", delivered.invokeCalls)).toEqual([]);
+  });
+
+  /**
+   * Hands `messages` to the invoke bundle as Lambda's poller would; `envelopes` are first sent
+   * to the invocations queue (by the test, unrecorded) and received, when no messages are given.
+   */
+  async function invoke(envelopes: readonly Envelope[], messages?: readonly Message[]) {
+    const queueUrl = deployed.stack.outputs.InvocationsQueueUrl ?? "";
+    let received = messages;
+    if (received === undefined) {
+      for (const sent of envelopes) {
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeEnvelope(sent) }),
+        );
+      }
+      const found: Message[] = [];
+      for (let tries = 0; found.length < envelopes.length && tries < 10; tries += 1) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageAttributeNames: ["All"],
+            MessageSystemAttributeNames: ["All"],
+          }),
+        );
+        found.push(...Messages);
+      }
+      received = found;
+    }
+    const { QueueArn = "" } = await queueAttributes(queueUrl);
+    const response = await runBundle(
+      await functionConfiguration("InvokeFunction"),
+      "dist/invoke.mjs",
+      sqsEvent(...received.map((message) => sqsRecordFromMessage(message, QueueArn))),
+      proxy.endpoint,
+    );
+    return { response, messages: received, calls: proxy.calls.splice(0) };
+  }
+
+  it("takes the rare store paths of tick and invoke only through calls their roles allow", async () => {
+    const operations = (calls: readonly ApiCall[]) =>
+      calls.map((call) => `${call.service}:${call.operation}`);
+
+    // Overlap "skip" reads the previous run (a Query) before the start.
+    const skip = await deliverOne({
+      id: "deploy-rare-skip",
+      job: "hello",
+      expression: "rate(1 hour)",
+      payload: { name: "Ada" },
+      overlap: "skip",
+    });
+    expect(skip.runs[0]).toMatchObject({ status: RUN_STATUS.SUCCEEDED });
+    expect(operations(skip.invokeCalls)).toContain("dynamodb:Query");
+    // The tick reads no run: its only GetItem is of the CONFIG item (the shard count).
+    const tickReads = skip.tickCalls.filter((call) => call.operation === "GetItem");
+    expect(tickReads.map((call) => call.params.Key)).toEqual(
+      tickReads.map(() => ({ pk: { S: "CONFIG" }, sk: { S: "CONFIG" } })),
+    );
+
+    // The same message again: the start is refused and the run read back (GetItem).
+    const duplicate = await invoke([], skip.messages);
+    expect(duplicate.response).toEqual({ batchItemFailures: [] });
+    expect(operations(duplicate.calls)).toEqual(
+      expect.arrayContaining(["dynamodb:UpdateItem", "dynamodb:GetItem"]),
+    );
+
+    // Messages the tick would not send today: past their deadline (EXPIRED on the invoke
+    // side), naming another job than the schedule's (refused), of a schedule that is gone
+    // (orphaned), and a schedule whose current payload the job refuses (FAILED). Each failure
+    // is recorded with an unreported marker that its publish then clears (UpdateItem).
+    await createSchedule(
+      {
+        id: "deploy-rare-payload",
+        job: "hello",
+        expression: "rate(1 hour)",
+        payload: { name: "A" },
+      },
+      { store },
+    );
+    await store.updateSchedule("deploy-rare-payload", { payload: { name: "" } });
+    const late = envelope({
+      scheduleId: "deploy-rare-skip",
+      scheduledAt: "2026-01-05T09:00:00.000Z",
+      deadline: "2026-01-05T09:00:30.000Z",
+    });
+    const forged = envelope({
+      scheduleId: "deploy-rare-skip",
+      scheduledAt: "2026-01-05T10:00:00.000Z",
+      job: "report",
+    });
+    const orphan = envelope({ scheduleId: "deploy-rare-gone" });
+    const invalid = envelope({ scheduleId: "deploy-rare-payload", payload: { name: "A" } });
+    const rare = await invoke([late, forged, orphan, invalid]);
+    const statusOf = async (sent: Envelope) =>
+      (await store.getRun(sent.scheduleId, Date.parse(sent.scheduledAt)))?.status;
+    expect(await statusOf(late)).toBe(RUN_STATUS.EXPIRED);
+    expect(await statusOf(forged)).toBe(RUN_STATUS.FAILED);
+    expect(await statusOf(orphan)).toBe(RUN_STATUS.SKIPPED);
+    expect(await statusOf(invalid)).toBe(RUN_STATUS.FAILED);
+    const run = await store.getRun(invalid.scheduleId, Date.parse(invalid.scheduledAt));
+    expect(run).not.toHaveProperty("unreported");
+    expect(operations(rare.calls)).toEqual(
+      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish"]),
+    );
+
+    // A FAILED run's message again: refused, read back, and kept failing for the DLQ.
+    const again = await invoke(
+      [],
+      rare.messages.filter((message) => message.Body === encodeEnvelope(invalid)),
+    );
+    expect(again.response).toMatchObject({ batchItemFailures: [expect.anything()] });
+
+    expect(deniedByRole("TickRole", skip.tickCalls)).toEqual([]);
+    const invokeCalls = [...skip.invokeCalls, ...duplicate.calls, ...rare.calls, ...again.calls];
+    expect(deniedByRole("InvokeRole", invokeCalls)).toEqual([]);
+  });
+
+  it("lets job code under the invoke role record runs but not rewrite a schedule", () => {
+    const table = deployed.stack.outputs.ScheduleTableName ?? "";
+    const rewrite = (attribute: string): ApiCall => ({
+      service: "dynamodb",
+      operation: "UpdateItem",
+      params: {
+        TableName: table,
+        Key: { pk: { S: "SCHEDULE#nightly" }, sk: { S: "SCHEDULE" } },
+        UpdateExpression: `SET #a = :v`,
+        ExpressionAttributeNames: { "#a": attribute },
+        ExpressionAttributeValues: { ":v": { S: "x" } },
+      },
+    });
+    for (const attribute of ["expression", "state", "payload", "version", "nextRunAt"]) {
+      expect(deniedByRole("InvokeRole", [rewrite(attribute)])).toHaveLength(1);
+    }
+    expect(deniedByRole("InvokeRole", [rewrite("unreported")])).toEqual([]);
   });
 
   it("records a run of a job missing from the bundle as FAILED, and reports it on the errors topic", async () => {
