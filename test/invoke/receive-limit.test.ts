@@ -3,6 +3,7 @@
  * dead-letters the message next, so a failed attempt there is final whatever the job's policy.
  */
 import { beforeEach, describe, expect, it } from "vitest";
+import { maxReceiveCount, receiveLimitWarning } from "../../src/cli/commands/jobs.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { createInvoker } from "../../src/invoke/invoker.js";
 import { defineJob } from "../../src/registry/define.js";
@@ -61,5 +62,27 @@ describe("a job with more retry attempts than the queue's maxReceiveCount", () =
     expect(() => createInvoker({ store: harness().store, maxReceiveCount: 0 })).toThrow(
       ConfigurationError,
     );
+  });
+});
+
+describe("the CLI's check of a job against the queue's receive limit (add, jobs)", () => {
+  it("warns about a job that allows more attempts than the queue's receives", () => {
+    const job = defineJob({ name: "flaky", retry: { attempts: 12 }, handler: () => undefined });
+    expect(receiveLimitWarning(job, 10)).toContain(
+      'job "flaky" allows 12 attempts but the invocations queue dead-letters a message after 10 receives',
+    );
+  });
+
+  it("says nothing about a job whose attempts fit", () => {
+    const job = defineJob({ name: "steady", retry: { attempts: 10 }, handler: () => undefined });
+    expect(receiveLimitWarning(job, 10)).toBeUndefined();
+  });
+
+  it.each([
+    [{ LAMBDA_SCHEDULER_MAX_RECEIVE_COUNT: "25" }, 25],
+    [{}, 10],
+    [{ LAMBDA_SCHEDULER_MAX_RECEIVE_COUNT: "zero" }, 10],
+  ])("reads the limit from %j as %i (else the template's default)", (env, limit) => {
+    expect(maxReceiveCount(env)).toBe(limit);
   });
 });

@@ -8,6 +8,7 @@ import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addScheduleOptions, explained, scheduleInputOf } from "../schedule-options.js";
 import { addStoreOptions, withStore } from "../store-option.js";
 import { scheduleFields, scheduleJson } from "../views.js";
+import { maxReceiveCount, receiveLimitWarning } from "./jobs.js";
 
 /**
  * The `add` command. Without `--id` the id is derived from (job, schedule, zone, payload), so
@@ -46,10 +47,20 @@ export function addCommand(): Command {
         },
       ),
     );
+    // Only a loaded jobs module says how many attempts the job makes.
+    const warning = (() => {
+      const defined = jobs?.get(schedule.job);
+      return defined === undefined ? undefined : receiveLimitWarning(defined, maxReceiveCount());
+    })();
     if (out.json) {
-      out.data({ status: created ? "added" : "unchanged", schedule: scheduleJson(schedule) });
+      out.data({
+        status: created ? "added" : "unchanged",
+        schedule: scheduleJson(schedule),
+        ...(warning === undefined ? {} : { warning }),
+      });
       return;
     }
+    if (warning !== undefined) out.note(`warning: ${warning}`);
     if (!created) {
       out.print(`unchanged: schedule ${schedule.id} already exists`);
       return;

@@ -8,7 +8,34 @@ import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
 import { payloadJsonSchema, summarizePayload } from "../schema-summary.js";
 import { usageError } from "../usage.js";
 
-function jobJson(job: Job): Record<string, unknown> {
+/** The invocations queue's maxReceiveCount that template.yaml sets unless told otherwise. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 10;
+
+/**
+ * The queue's receive limit the CLI checks jobs against: LAMBDA_SCHEDULER_MAX_RECEIVE_COUNT
+ * (the stack's MaxReceiveCount parameter), else the template's default.
+ */
+export function maxReceiveCount(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.LAMBDA_SCHEDULER_MAX_RECEIVE_COUNT);
+  return Number.isInteger(value) && value >= 1 ? value : DEFAULT_MAX_RECEIVE_COUNT;
+}
+
+/**
+ * The warning for a job whose retry attempts exceed the queue's receive limit, or undefined:
+ * its run fails for good on the last receive, with attempts left unused.
+ *
+ * @example
+ * ```ts
+ * receiveLimitWarning(job, 10); // 'job "flaky" retries 12 attempts but …'
+ * ```
+ */
+export function receiveLimitWarning(job: Job, limit: number): string | undefined {
+  if (job.retry.attempts <= limit) return undefined;
+  return `job "${job.name}" allows ${job.retry.attempts} attempts but the invocations queue dead-letters a message after ${limit} receives (MaxReceiveCount; LAMBDA_SCHEDULER_MAX_RECEIVE_COUNT): its runs fail for good after ${limit} attempts; raise MaxReceiveCount or lower retry.attempts`;
+}
+
+function jobJson(job: Job, limit: number): Record<string, unknown> {
+  const warning = receiveLimitWarning(job, limit);
   return {
     name: job.name,
     description: job.description ?? null,
@@ -17,6 +44,7 @@ function jobJson(job: Job): Record<string, unknown> {
     retry: job.retry,
     overlap: job.overlap,
     timeoutSeconds: job.timeoutSeconds ?? null,
+    ...(warning === undefined ? {} : { warning }),
   };
 }
 
@@ -43,8 +71,9 @@ export function jobsCommand(): Command {
     const out = outputOf(self);
     const { loadJobs } = await import("../../local/load-jobs.js");
     const jobs = await loadJobs(options.jobs);
+    const limit = maxReceiveCount();
     if (out.json) {
-      out.data(jobs.map(jobJson));
+      out.data(jobs.map((job) => jobJson(job, limit)));
       return;
     }
     if (jobs.length === 0) {
@@ -61,5 +90,9 @@ export function jobsCommand(): Command {
         job.description ?? "",
       ]),
     );
+    for (const job of jobs) {
+      const warning = receiveLimitWarning(job, limit);
+      if (warning !== undefined) out.note(`warning: ${warning}`);
+    }
   });
 }
