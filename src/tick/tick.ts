@@ -186,9 +186,26 @@ export async function runTick(
   return tick.summary;
 }
 
-/** Works one shard under its lease; true when due work is left there. */
+/** One page of a shard's due index (due by `now`, precise ones within the lookahead). */
+function readDue(tick: TickRun, shard: number, cursor?: string): Promise<Page<ScheduleRecord>> {
+  const lookahead = tick.options.lookaheadMs ?? PLAN_DEFAULTS.lookaheadMs;
+  return tick.deps.store.queryDue({
+    dueBefore: tick.now + lookahead,
+    shard,
+    limit: tick.options.pageSize ?? TICK_DEFAULTS.pageSize,
+    ...(cursor === undefined ? {} : { cursor }),
+  });
+}
+
+/**
+ * Works one shard under its lease; true when due work is left there (or, fanning out eagerly,
+ * when its first page is full). A shard with nothing due costs one query and no lease write.
+ */
 async function tickShard(tick: TickRun, shard: number): Promise<boolean> {
   const { store, logger } = tick.deps;
+  const probe = await readDue(tick, shard);
+  if (probe.items.length === 0) return false;
+  if (probe.cursor !== undefined && tick.options.fanOut?.eager === true) return true;
   const name = `tick#${shard}`;
   const until = tick.deadline + (tick.options.leaseMarginMs ?? TICK_DEFAULTS.leaseMarginMs);
   if (!(await store.acquireLease({ name, owner: tick.owner, until, now: tick.now }))) {
@@ -197,6 +214,8 @@ async function tickShard(tick: TickRun, shard: number): Promise<boolean> {
   }
   let left = false;
   try {
+    // Read again under the lease: what the probe saw may have been claimed by the lease's last
+    // holder, and a claim sends before it writes.
     left = await claimShard(tick, shard);
     if (left) await countBacklog(tick, shard);
   } finally {
@@ -211,29 +230,17 @@ async function tickShard(tick: TickRun, shard: number): Promise<boolean> {
 /** Pages through a shard's due schedules, claiming each; true when it stopped with work left. */
 async function claimShard(tick: TickRun, shard: number): Promise<boolean> {
   const { deps, options, summary, now } = tick;
-  const lookahead = options.lookaheadMs ?? PLAN_DEFAULTS.lookaheadMs;
-  const limit = options.pageSize ?? TICK_DEFAULTS.pageSize;
   const maxSchedules = options.maxSchedules ?? Number.POSITIVE_INFINITY;
-  const read = (cursor?: string): Promise<Page<ScheduleRecord>> =>
-    deps.store.queryDue({
-      dueBefore: now + lookahead,
-      shard,
-      limit,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
   const timeLeft = (): boolean => deps.clock.now().getTime() < tick.deadline;
   // Only what is due counts: the lookahead also returns standard schedules due later.
   const isDue = (record: ScheduleRecord): boolean => record.precise || (record.dueAt ?? 0) <= now;
 
-  let next: Promise<Page<ScheduleRecord>> | undefined = read();
-  let first = true;
+  let next: Promise<Page<ScheduleRecord>> | undefined = readDue(tick, shard);
   let stopped = false;
   while (next !== undefined) {
     const page: Page<ScheduleRecord> = await next;
-    if (first && page.cursor !== undefined && options.fanOut?.eager === true) return true;
-    first = false;
     // Read ahead while this page is claimed.
-    next = page.cursor !== undefined && timeLeft() ? read(page.cursor) : undefined;
+    next = page.cursor !== undefined && timeLeft() ? readDue(tick, shard, page.cursor) : undefined;
     for (const record of page.items) {
       if (!timeLeft() || summary.read >= maxSchedules) {
         stopped = true;

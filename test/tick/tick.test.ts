@@ -139,6 +139,17 @@ describe("the tick", () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 
+  it("takes no lease on a shard with nothing due", async () => {
+    await put({ nextRunAt: ms(T0) + 3_600_000 });
+    const leases: string[] = [];
+    const watched: ScheduleStore = {
+      ...store,
+      acquireLease: (lease) => (leases.push(lease.name), store.acquireLease(lease)),
+    };
+    expect(await tick({}, { store: watched })).toMatchObject({ read: 0, busy: 0 });
+    expect(leases).toEqual([]);
+  });
+
   it("leaves a shard alone while another tick holds its lease, and works it once that lease expires", async () => {
     await put({});
     const held = { name: "tick#0", owner: "another tick", now: ms(T0) };
