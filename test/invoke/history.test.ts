@@ -14,9 +14,18 @@ function countingWrites(store: ScheduleStore): { store: ScheduleStore; writes: s
   const writes: string[] = [];
   const counted: ScheduleStore = {
     ...store,
-    startRun: (...args) => (writes.push("startRun"), store.startRun(...args)),
-    updateRun: (...args) => (writes.push("updateRun"), store.updateRun(...args)),
-    createRun: (...args) => (writes.push("createRun"), store.createRun(...args)),
+    startRun(...args) {
+      writes.push("startRun");
+      return store.startRun(...args);
+    },
+    updateRun(...args) {
+      writes.push("updateRun");
+      return store.updateRun(...args);
+    },
+    createRun(...args) {
+      writes.push("createRun");
+      return store.createRun(...args);
+    },
   };
   return { store: counted, writes };
 }

@@ -144,7 +144,10 @@ describe("the tick", () => {
     const leases: string[] = [];
     const watched: ScheduleStore = {
       ...store,
-      acquireLease: (lease) => (leases.push(lease.name), store.acquireLease(lease)),
+      acquireLease(lease) {
+        leases.push(lease.name);
+        return store.acquireLease(lease);
+      },
     };
     expect(await tick({}, { store: watched })).toMatchObject({ read: 0, busy: 0 });
     expect(leases).toEqual([]);
