@@ -127,8 +127,8 @@ export async function consumeLocalDelivery(
 }
 
 /**
- * Creates the invoke core. For each delivery it reads nothing first (the envelope carries what
- * it needs of the schedule) and:
+ * Creates the invoke core. For each delivery it reads nothing before its first write but the
+ * previous run under overlap `skip` (the envelope carries the deadline and overlap policy), and:
  * 1. fails an unknown job for good (run FAILED);
  * 2. records EXPIRED, without running it, a run past the envelope's `deadline` (run-now is exempt);
  * 3. with overlap `skip` (the envelope's, else the job's), records SKIPPED while the previous run
@@ -138,9 +138,14 @@ export async function consumeLocalDelivery(
  *    acknowledges a run that already ended, except a FAILED one, whose message keeps failing so
  *    that the queue dead-letters it; or answers "busy" while another delivery is running it (the
  *    message comes back once that run would be stale, so a runner that died is taken over);
- * 5. validates the payload, runs the handler with a signal that fires at its timeout or before
+ * 5. runs what the run is, not what its message says: a scheduled run's schedule, read beside
+ *    the start, gives the job (a message naming another is refused, FAILED) and current payload,
+ *    and a run-now's record gives both; a run whose schedule is gone is orphaned, not run;
+ * 6. validates the payload, runs the handler with a signal that fires at its timeout or before
  *    the deadline, and records SUCCEEDED, RETRYING (hiding the message for
- *    `backoffSeconds·2^(attempt−1)`) or FAILED, publishing `run.failed` for each failed attempt.
+ *    `backoffSeconds·2^(attempt−1)`) or FAILED (also on the queue's last receive), publishing
+ *    `run.failed` for each failed attempt. Each failure is recorded with an `unreported` marker
+ *    that its publish clears, and a later delivery publishes a marker it finds.
  *
  * @example
  * ```ts

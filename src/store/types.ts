@@ -384,7 +384,7 @@ export interface ScheduleStore {
    * (keeping its `createdAt`, `job`, `manual` and `payload`: run-now wrote them, and the invoke
    * side runs what run-now asked for) if its status is one of `expect` or it is
    * RUNNING and started before `staleRunningBefore`; otherwise throws {@link ConflictError}. One
-   * conditional write: the invoke side's first write of a delivery, which reads nothing first.
+   * conditional write: the invoke side's first write of a delivery, which need not read first.
    */
   startRun(
     run: RunRecord,
