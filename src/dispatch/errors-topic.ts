@@ -46,6 +46,7 @@ export interface FailureEvent {
  * on the run) knows to keep it; `true` or nothing means it was handed over.
  */
 export interface ErrorPublisher {
+  // biome-ignore lint/suspicious/noConfusingVoidType: publishers written before the answer (`async () => {}`) still fit
   publish(event: FailureEvent): Promise<boolean | void>;
 }
 
