@@ -12,6 +12,7 @@ import type { Clock } from "../clock.js";
 import { dispatchOf, type ScheduleFacts } from "../dispatch/envelope.js";
 import { type ErrorPublisher, FAILURE_EVENT_TYPE } from "../dispatch/errors-topic.js";
 import type { Dispatcher } from "../dispatch/types.js";
+import { DispatchError } from "../errors.js";
 import { type DuePlan, PLAN_DEFAULTS, type PlanOptions, planDue } from "../planning/index.js";
 import { scheduleOf } from "../planning/occurrences.js";
 import type { JobLogger } from "../registry/types.js";
@@ -343,10 +344,11 @@ function factsOf(record: ScheduleRecord, schedule: Schedule): ScheduleFacts {
 
 /**
  * Reports a MISSED or EXPIRED run before its claim, so that a crash in between reports it again
- * rather than never. Throws when the reporter does, which leaves the schedule due.
+ * rather than never. Throws when the event was not published (the publisher answers false, or
+ * throws), which leaves the schedule due: the next tick reports it again.
  */
 async function report(deps: TickDependencies, run: RunRecord, now: number): Promise<void> {
-  await deps.reporter?.publish({
+  const published = await deps.reporter?.publish({
     type:
       run.status === RUN_STATUS.EXPIRED ? FAILURE_EVENT_TYPE.expired : FAILURE_EVENT_TYPE.missed,
     job: run.job,
@@ -360,4 +362,9 @@ async function report(deps: TickDependencies, run: RunRecord, now: number): Prom
     },
     at: new Date(now).toISOString(),
   });
+  if (published === false) {
+    throw new DispatchError(
+      `the ${run.status} event of run "${run.runId}" was not published; the schedule stays due and the next tick reports it again`,
+    );
+  }
 }

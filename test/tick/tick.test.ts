@@ -238,6 +238,17 @@ describe("the tick", () => {
     expect((await store.getRun("s1", ms("2026-01-04T22:00:00Z")))?.status).toBe("EXPIRED");
   });
 
+  it("leaves a schedule due when the event of its missed run could not be published", async () => {
+    clock.set("2026-01-05T00:30:00Z");
+    await put({ expression: "0 * * * *", nextRunAt: ms(T0), maxLatenessMs: 60_000 });
+    const failing = { publish: async () => false };
+    const summary = await runTick({ store, dispatcher, clock, reporter: failing });
+    expect(summary).toMatchObject({ claimed: 0, failed: 1, missed: 0 });
+    expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms(T0));
+    expect(await tick()).toMatchObject({ claimed: 1, missed: 1 });
+    expect(publisher.events.map((e) => e.type)).toEqual(["run.missed"]);
+  });
+
   it("reports a run later than its maxLateness as missed, and keeps the schedule going", async () => {
     clock.set("2026-01-05T00:30:00Z");
     await put({
