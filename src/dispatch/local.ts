@@ -135,6 +135,9 @@ const globalTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** How many times the local queue delivers a message before dead-lettering it, by default. */
+export const LOCAL_MAX_RECEIVE_COUNT = 5;
+
 /**
  * Creates an in-process dispatcher that mirrors SQS semantics, for local mode and tests. Like
  * SQS it applies the 256 KiB message limit and the 0-900 s delay range, so what fails on AWS
@@ -157,7 +160,7 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
   const clock = options.clock ?? systemClock;
   const timers = options.timers ?? globalTimers;
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const maxReceiveCount = options.maxReceiveCount ?? LOCAL_MAX_RECEIVE_COUNT;
   if (typeof consumer !== "function")
     throw new ConfigurationError("createLocalDispatcher: consumer must be a function");
   if (!(visibilityTimeoutSeconds >= 0 && visibilityTimeoutSeconds <= 43_200)) {

@@ -19,8 +19,9 @@ export interface Envelope {
   /** The dispatch number: 1 from the tick; the transport's redeliveries add to it. */
   readonly attempt: number;
   /**
-   * What the invoke side needs of the schedule, carried so that it reads nothing before it
-   * starts the run: a deadline schedule's deadline (ISO-8601 UTC; never started after it)…
+   * What the invoke side needs of the schedule to decide whether and how to start the run,
+   * before its read of the schedule comes back: a deadline schedule's deadline (ISO-8601 UTC;
+   * never started after it)…
    */
   readonly deadline?: string;
   /** …the schedule's own overlap policy, when it overrides the job's… */

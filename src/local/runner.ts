@@ -7,6 +7,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { createLogErrorPublisher } from "../dispatch/errors-topic.js";
 import {
   createLocalDispatcher,
+  LOCAL_MAX_RECEIVE_COUNT,
   type LocalDeadLetter,
   type LocalDispatcher,
   type LocalJournal,
@@ -95,6 +96,8 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     clock,
     logger,
     errorPublisher: publisher,
+    // The queue dead-letters a message on this receive: its failed attempt is the last.
+    maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
 

@@ -332,7 +332,7 @@ function count(summary: TickSummary, plan: DuePlan): void {
   }
 }
 
-/** What the invoke side needs of the schedule, so that it reads nothing before starting. */
+/** What the invoke side needs of the schedule to decide on the start (see Envelope). */
 function factsOf(record: ScheduleRecord, schedule: Schedule): ScheduleFacts {
   const deadline = deadlineOf(schedule);
   return {
