@@ -101,6 +101,11 @@ export const REFUSED: readonly Case[] = [
     args: ["update", "every-option", "--schedule", "cron(99 * * * ? *)"],
     says: /minute/,
   },
+  {
+    what: "an export into a folder that does not exist",
+    args: ["export", "--output", "missing/schedules.jsonl"],
+    says: /^error: --output missing\/schedules\.jsonl: folder missing does not exist; create it first \(mkdir -p missing\)/,
+  },
   { what: "an unknown schedule", args: ["pause", "nope"], says: /schedule "nope" does not exist/ },
   {
     what: "a removal without --yes and no terminal",

@@ -1,8 +1,11 @@
 /**
  * `lambda-scheduler export [--all] [--job J]`: every schedule as JSON lines, importable.
  */
+import { statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { Command } from "commander";
+import { ConfigurationError } from "../../errors.js";
 import { SCHEDULE_STATE } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { exportLine } from "../jsonl.js";
@@ -42,6 +45,7 @@ and state. --json prints the same objects as one JSON array.`,
   ]);
   return command.action(async (options: ExportOptions, self: Command) => {
     const out = outputOf(self);
+    if (options.output !== undefined) checkOutputFolder(options.output);
     const { items: schedules } = await withStore(
       self,
       (store) =>
@@ -75,4 +79,20 @@ and state. --json prints the same objects as one JSON array.`,
       out.note(`exported ${kept.length} schedule(s) to ${options.output}`);
     }
   });
+}
+
+/**
+ * Refuses an output file whose folder is missing (or is not a folder) before the store is read,
+ * in one line that names the folder, instead of the ENOENT stack trace `writeFile` would give.
+ */
+function checkOutputFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  const found = statSync(folder, { throwIfNoEntry: false });
+  if (found?.isDirectory() === true) return;
+  const shown = dirname(file);
+  throw new ConfigurationError(
+    found === undefined
+      ? `--output ${file}: folder ${shown} does not exist; create it first (mkdir -p ${shown}) or write elsewhere`
+      : `--output ${file}: ${shown} is not a folder; write into a folder that exists`,
+  );
 }
