@@ -126,6 +126,24 @@ function wholeNumber(text: string, flag: string): number {
   return Number(text);
 }
 
+/** The least lateness worth a limit: the tick and the queue alone take a good part of a second. */
+const MIN_LATENESS_MS = 1_000;
+
+/**
+ * `--max-lateness` in ms. Below a second every run, however prompt, would be recorded MISSED,
+ * which is never what was meant: most often `0` was written for "no limit".
+ */
+function maxLateness(text: string): number {
+  const ms = parseDuration(text, "--max-lateness");
+  if (ms < MIN_LATENESS_MS) {
+    throw new InvalidScheduleError(
+      `--max-lateness ${JSON.stringify(text)} would record every run as MISSED: use at least 1s, or leave it out for no limit (update: --no-max-lateness)`,
+      { field: "--max-lateness" },
+    );
+  }
+  return ms;
+}
+
 /**
  * The control plane's fields from the parsed options, `null` for a removal (`--no-end`), absent
  * for options not given. Reads the payload (from standard input for `-`).
@@ -153,7 +171,7 @@ export async function scheduleFieldsOf(command: Command): Promise<ScheduleUpdate
           ? FIRST_RUN.immediate
           : FIRST_RUN.scheduled,
     catchUp: o.catchUp,
-    maxLatenessMs: removable(o.maxLateness, (text) => parseDuration(text, "--max-lateness")),
+    maxLatenessMs: removable(o.maxLateness, maxLateness),
     overlap: removable(o.overlap, (text) => text),
     history: o.history,
     jitterMs: removable(o.jitter, (text) => parseDuration(text, "--jitter")),

@@ -65,6 +65,16 @@ export const REFUSED: readonly Case[] = [
     says: /--max-lateness "soon" is not a duration/,
   },
   {
+    what: "a lateness of 0s, which would make every run MISSED",
+    args: ["add", "greet", "--schedule", "rate(5 minutes)", "--max-lateness", "0s"],
+    says: /--max-lateness "0s" would record every run as MISSED: use at least 1s, or leave it out for no limit/,
+  },
+  {
+    what: "a lateness under a second",
+    args: ["update", "every-option", "--max-lateness", "500ms"],
+    says: /--max-lateness "500ms" .*use at least 1s/,
+  },
+  {
     what: "a run limit of 0",
     args: ["add", "greet", "--schedule", "rate(5 minutes)", "--max-runs", "0"],
     says: /maxRuns must be .* \(option --max-runs\)/,
