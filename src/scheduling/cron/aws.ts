@@ -5,7 +5,7 @@
  */
 import { InvalidScheduleError } from "../../errors.js";
 import {
-  commonFields,
+  COMMON_FIELDS,
   type FieldDefinition,
   fieldError,
   parseFieldValue,
@@ -17,16 +17,15 @@ import type { CronDays, CronSpec, DayOfMonthRule, DayOfWeekRule } from "./spec.j
 
 /** The six AWS cron fields, in order. */
 const AWS_FIELDS = {
-  ...commonFields(true),
+  ...COMMON_FIELDS,
   dayOfWeek: {
     label: "day-of-week",
     min: 1,
     max: 7,
     names: weekdayNames(1),
     allowed: "1-7 (SUN-SAT)",
-    openEndedSteps: true,
   },
-  year: { label: "year", min: 1970, max: 2199, allowed: "1970-2199", openEndedSteps: true },
+  year: { label: "year", min: 1970, max: 2199, allowed: "1970-2199" },
 } as const satisfies Record<string, FieldDefinition>;
 
 const FIELD_LIST = "minute hour day-of-month month day-of-week year";

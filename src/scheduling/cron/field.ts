@@ -1,7 +1,9 @@
 /**
  * The part of cron syntax both dialects share: a field is a comma-separated list of `*`,
- * values, ranges `a-b` and steps `*\/n` or `a-b/n` (AWS also `a/n`), values being numbers or
- * names. Errors name the field and the allowed form.
+ * values, ranges `a-b` and steps `*\/n`, `a-b/n` or `a/n`, values being numbers or names.
+ * `a/n` is `a-max/n` in both: AWS documents it, and for Unix cron cronie, croner and
+ * cron-parser read it so (Debian's cron(5) leaves it out, but refusing it only hurts). Errors
+ * name the field and the allowed form.
  */
 import { InvalidScheduleError } from "../../errors.js";
 
@@ -15,8 +17,6 @@ export interface FieldDefinition {
   readonly names?: Readonly<Record<string, number>>;
   /** The allowed values as shown to users, e.g. `1-7 (SUN-SAT)`. */
   readonly allowed: string;
-  /** Whether `a/n` means "from a to the maximum by n" (AWS); cron(5) needs `a-b/n`. */
-  readonly openEndedSteps: boolean;
 }
 
 /** Builds the error for a field: `cron <label> "<text>" <problem>`. */
@@ -113,15 +113,9 @@ function parseTerm(
       }
     } else if (stepText === undefined) {
       high = low;
-    } else if (definition.openEndedSteps) {
-      high = definition.max;
     } else {
-      throw fieldError(
-        definition,
-        term,
-        `needs a range or "*" before "/" (e.g. "${low}-${definition.max}/${step}" or "*/${step}")`,
-        expression,
-      );
+      // `a/n` runs to the field's maximum: day-of-week 7 in Unix cron, Sunday again (as cronie).
+      high = definition.max;
     }
   }
   for (let value = low; value <= high; value += step) into.add(value);
@@ -167,25 +161,13 @@ export function weekdayNames(first: number): Readonly<Record<string, number>> {
   return Object.freeze(Object.fromEntries(WEEKDAY_NAMES.map((name, i) => [name, first + i])));
 }
 
-/**
- * The minute, hour, day-of-month and month fields, which both dialects define alike except for
- * whether `a/n` is allowed (see {@link FieldDefinition.openEndedSteps}).
- */
-export function commonFields(openEndedSteps: boolean) {
-  return {
-    minute: { label: "minute", min: 0, max: 59, allowed: "0-59", openEndedSteps },
-    hour: { label: "hour", min: 0, max: 23, allowed: "0-23", openEndedSteps },
-    dayOfMonth: { label: "day-of-month", min: 1, max: 31, allowed: "1-31", openEndedSteps },
-    month: {
-      label: "month",
-      min: 1,
-      max: 12,
-      names: MONTH_NAMES,
-      allowed: "1-12 (JAN-DEC)",
-      openEndedSteps,
-    },
-  } as const satisfies Record<string, FieldDefinition>;
-}
+/** The minute, hour, day-of-month and month fields, which both dialects define alike. */
+export const COMMON_FIELDS = {
+  minute: { label: "minute", min: 0, max: 59, allowed: "0-59" },
+  hour: { label: "hour", min: 0, max: 23, allowed: "0-23" },
+  dayOfMonth: { label: "day-of-month", min: 1, max: 31, allowed: "1-31" },
+  month: { label: "month", min: 1, max: 12, names: MONTH_NAMES, allowed: "1-12 (JAN-DEC)" },
+} as const satisfies Record<string, FieldDefinition>;
 
 /** Splits an expression into whitespace-separated fields. */
 export function splitFields(text: string): string[] {

@@ -1,12 +1,13 @@
 /**
  * Unix cron as Vixie/Debian cron(5) reads it: `minute hour day-of-month month day-of-week`,
- * day-of-week 0-7 with both 0 and 7 meaning Sunday, names in any case, and the `@` macros.
+ * day-of-week 0-7 with both 0 and 7 meaning Sunday, names in any case, and the `@` macros;
+ * `a/n` is `a-max/n`, as cronie reads it (so `5/2` in day-of-week is Friday and Sunday).
  * When both day fields are restricted (neither starts with `*`) a day matches if either does;
  * otherwise both must match, a field that is exactly `*` matching every day.
  */
 import { InvalidScheduleError } from "../../errors.js";
 import {
-  commonFields,
+  COMMON_FIELDS,
   type FieldDefinition,
   fieldError,
   isFullRange,
@@ -18,14 +19,13 @@ import type { CronDays, CronSpec } from "./spec.js";
 
 /** The five Unix cron fields, in order. */
 const UNIX_FIELDS = {
-  ...commonFields(false),
+  ...COMMON_FIELDS,
   dayOfWeek: {
     label: "day-of-week",
     min: 0,
     max: 7,
     names: weekdayNames(0),
     allowed: "0-7 (SUN-SAT; 0 and 7 are Sunday)",
-    openEndedSteps: false,
   },
 } as const satisfies Record<string, FieldDefinition>;
 

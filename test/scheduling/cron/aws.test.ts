@@ -62,6 +62,28 @@ const documentationExamples: readonly Case[] = [
   },
 ];
 
+// `a/n` is `a-max/n` in every field; day-of-week ends at 7, Saturday.
+const openEndedSteps: readonly Case[] = [
+  {
+    name: "0 0 ? * 2/2 * runs on Monday, Wednesday and Friday",
+    body: "0 0 ? * 2/2 *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-02T00:00", "2026-01-05T00:00", "2026-01-07T00:00", "2026-01-09T00:00"],
+  },
+  {
+    name: "0 0 ? * 6/1 * runs on Friday and Saturday, not on to Sunday",
+    body: "0 0 ? * 6/1 *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-02T00:00", "2026-01-03T00:00", "2026-01-09T00:00"],
+  },
+  {
+    name: "0 0 1 1 ? 2030/5 runs on New Year's Day every fifth year from 2030",
+    body: "0 0 1 1 ? 2030/5",
+    after: "2026-01-01T00:00",
+    expected: ["2030-01-01T00:00", "2035-01-01T00:00", "2040-01-01T00:00"],
+  },
+];
+
 const specialCharacters: readonly Case[] = [
   {
     name: "L in day-of-month is the last day, 28 or 29 in February",
@@ -167,6 +189,14 @@ const yearField: readonly Case[] = [
 describe("parseAwsCron and nextCronRun", () => {
   describe("the EventBridge documentation examples", () => {
     it.each(documentationExamples)("$name", ({ body, after, expected }) => {
+      expect(fireTimes(parseAwsCron(body), `${after}:00Z`, "UTC", expected.length)).toEqual(
+        expected.map(iso),
+      );
+    });
+  });
+
+  describe("a/n steps, which run to the field's end", () => {
+    it.each(openEndedSteps)("$name", ({ body, after, expected }) => {
       expect(fireTimes(parseAwsCron(body), `${after}:00Z`, "UTC", expected.length)).toEqual(
         expected.map(iso),
       );

@@ -128,6 +128,40 @@ const dayFields: readonly Case[] = [
   },
 ];
 
+// `a/n` is `a-max/n`, as cronie, croner and cron-parser read it.
+const openEndedSteps: readonly Case[] = [
+  {
+    name: "5/20 in minute runs at 5, 25 and 45 past each hour, like 5-59/20",
+    expression: "5/20 * * * *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-01T00:05", "2026-01-01T00:25", "2026-01-01T00:45", "2026-01-01T01:05"],
+  },
+  {
+    name: "0 22/1 * * * runs at 22:00 and 23:00 only",
+    expression: "0 22/1 * * *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-01T22:00", "2026-01-01T23:00", "2026-01-02T22:00"],
+  },
+  {
+    name: "0 0 25/3 * * runs on the 25th, 28th and 31st, a restricted day-of-month",
+    expression: "0 0 25/3 * *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-25T00:00", "2026-01-28T00:00", "2026-01-31T00:00", "2026-02-25T00:00"],
+  },
+  {
+    name: "0 0 1 10/2 * runs on the 1st of October and December",
+    expression: "0 0 1 10/2 *",
+    after: "2026-01-01T00:00",
+    expected: ["2026-10-01T00:00", "2026-12-01T00:00", "2027-10-01T00:00"],
+  },
+  {
+    name: "0 0 * * 5/2 runs on Fridays and Sundays: day-of-week runs to 7, Sunday again",
+    expression: "0 0 * * 5/2",
+    after: "2026-01-01T00:00",
+    expected: ["2026-01-02T00:00", "2026-01-04T00:00", "2026-01-09T00:00", "2026-01-11T00:00"],
+  },
+];
+
 const macros: readonly Case[] = [
   {
     name: "@yearly",
@@ -184,6 +218,14 @@ describe("parseUnixCron and nextCronRun", () => {
 
   describe("day-of-month, day-of-week and month ends", () => {
     it.each(dayFields)("$name", ({ expression, after, expected }) => {
+      expect(fireTimes(parseUnixCron(expression), `${after}:00Z`, "UTC", expected.length)).toEqual(
+        expected.map(iso),
+      );
+    });
+  });
+
+  describe("a/n steps, which run to the field's end", () => {
+    it.each(openEndedSteps)("$name", ({ expression, after, expected }) => {
       expect(fireTimes(parseUnixCron(expression), `${after}:00Z`, "UTC", expected.length)).toEqual(
         expected.map(iso),
       );
