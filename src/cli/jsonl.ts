@@ -9,6 +9,7 @@
  */
 import type { ScheduleInput } from "../control/input.js";
 import { InvalidScheduleError } from "../errors.js";
+import { canonicalZoneName } from "../scheduling/zone.js";
 import { SCHEDULE_STATE, type ScheduleRecord, type ScheduleState } from "../store/types.js";
 
 /** The fields a line may have; anything else is refused (a typo would otherwise be ignored). */
@@ -98,5 +99,8 @@ export function parseImportLine(text: string): ImportLine | undefined {
       { field: "state" },
     );
   }
-  return { input, paused: state === SCHEDULE_STATE.PAUSED };
+  // One spelling per zone, as `add --tz` stores it: `europe/berlin` becomes `Europe/Berlin`.
+  const timezone =
+    typeof input.timezone === "string" ? { timezone: canonicalZoneName(input.timezone) } : {};
+  return { input: { ...input, ...timezone }, paused: state === SCHEDULE_STATE.PAUSED };
 }

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { ScheduleInput, ScheduleUpdate } from "../control/input.js";
 import { InvalidScheduleError, ScheduleExistsError } from "../errors.js";
 import { OVERLAP } from "../registry/types.js";
+import { canonicalZoneName } from "../scheduling/zone.js";
 import { CATCH_UP, FIRST_RUN, HISTORY } from "../store/types.js";
 import { parseDuration } from "./duration.js";
 import { choiceOption } from "./option-values.js";
@@ -159,7 +160,8 @@ export async function scheduleFieldsOf(command: Command): Promise<ScheduleUpdate
   const fields: Record<string, unknown> = {
     job: o.job,
     expression: o.schedule,
-    timezone: o.tz,
+    // Stored in its IANA spelling (`europe/berlin` → `Europe/Berlin`), so one zone has one id.
+    timezone: o.tz === undefined ? undefined : canonicalZoneName(o.tz),
     payload,
     startAt: removable(o.start, (text) => text),
     endAt: removable(o.end, (text) => text),

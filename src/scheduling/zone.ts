@@ -188,17 +188,92 @@ function tableOf(zone: TimeZone): OffsetTable {
 }
 
 /**
- * Returns the time zone named `name` (IANA, e.g. `America/New_York`; `UTC` is the default).
- * Throws {@link InvalidScheduleError} for an unknown name.
+ * A bare UTC offset: `+02:00`, `-0530`, `UTC+2`, `GMT-5`. `Intl` (and so luxon) accepts some of
+ * these as zones, but an offset has no daylight-saving rules: a schedule "in +01:00" for Berlin
+ * would fire an hour off all summer.
+ */
+const BARE_OFFSET = /^(?:(?:UTC|GMT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
+
+/** The error for a bare offset, naming an IANA zone, and the `Etc/GMT` zone when one fits. */
+function bareOffsetError(name: string, match: RegExpExecArray): InvalidScheduleError {
+  const [, sign = "+", hoursText = "0", minutesText = "00"] = match;
+  const hours = Number(hoursText);
+  // Etc/GMT zones exist for whole hours from UTC-12 to UTC+14, named with the sign inverted
+  // (POSIX style): UTC+02:00 is Etc/GMT-2.
+  const inverted = sign === "+" ? "-" : "+";
+  const etc =
+    Number(minutesText) === 0 && hours <= (sign === "+" ? 14 : 12)
+      ? hours === 0
+        ? "UTC"
+        : `Etc/GMT${inverted}${hours}`
+      : undefined;
+  const fixed =
+    etc === undefined
+      ? "no Etc/GMT zone has that offset"
+      : `or "${etc}" for that fixed offset all year (Etc/GMT signs are inverted)`;
+  return new InvalidScheduleError(
+    `time zone "${name}" is a UTC offset, which has no daylight-saving rules: give the IANA zone of the place (e.g. "Europe/Berlin"), ${fixed}`,
+    { expression: name, field: "timezone" },
+  );
+}
+
+/** IANA names that `Intl` lists, by lower-case spelling; `Intl` leaves out UTC and Etc/*. */
+let spellings: ReadonlyMap<string, string> | undefined;
+
+function spellingOf(name: string): string | undefined {
+  if (spellings === undefined) {
+    const known = [...Intl.supportedValuesOf("timeZone"), "UTC", "Etc/UTC", "Etc/GMT", "GMT"];
+    spellings = new Map(known.map((zone) => [zone.toLowerCase(), zone]));
+  }
+  const lower = name.toLowerCase();
+  const listed = spellings.get(lower);
+  if (listed !== undefined) return listed;
+  const etc = /^etc\/gmt([+-]\d{1,2})$/.exec(lower);
+  return etc === null ? undefined : `Etc/GMT${etc[1]}`;
+}
+
+/**
+ * The IANA spelling of a zone name given in any case (`europe/berlin` → `Europe/Berlin`), so
+ * that a schedule stores, shows and derives its id from one name per zone. A name `Intl` does
+ * not list (an alias such as `Asia/Kolkata` on some ICU versions) is kept as written, unless it
+ * is written in one case only, when `Intl`'s own name for the zone is taken. Unknown names and
+ * offsets are returned as given: {@link loadZone} says what is wrong with them.
+ *
+ * @example
+ * canonicalZoneName("america/new_york"); // "America/New_York"
+ */
+export function canonicalZoneName(name: string): string {
+  const trimmed = name.trim();
+  if (BARE_OFFSET.test(trimmed) || !IANAZone.isValidZone(trimmed)) return name;
+  const listed = spellingOf(trimmed);
+  if (listed !== undefined) return listed;
+  const oneCase = trimmed === trimmed.toLowerCase() || trimmed === trimmed.toUpperCase();
+  if (!oneCase) return trimmed;
+  return new Intl.DateTimeFormat("en-US", { timeZone: trimmed }).resolvedOptions().timeZone;
+}
+
+/**
+ * Returns the time zone named `name` (IANA, e.g. `America/New_York`; `UTC` is the default),
+ * under its IANA spelling whatever the case it was given in ({@link canonicalZoneName}).
+ * Throws {@link InvalidScheduleError} for an unknown name, and for a bare UTC offset such as
+ * `+02:00` (with the zone to write instead).
  */
 export function loadZone(name = "UTC"): TimeZone {
   const cached = zones.get(name);
   if (cached) return cached;
+  const offset = BARE_OFFSET.exec(name.trim());
+  if (offset !== null) throw bareOffsetError(name, offset);
   if (!IANAZone.isValidZone(name)) {
     throw new InvalidScheduleError(
       `time zone "${name}" is not a known IANA time zone name (e.g. "Europe/Berlin", "UTC")`,
       { expression: name, field: "timezone" },
     );
+  }
+  const canonical = canonicalZoneName(name);
+  if (canonical !== name) {
+    const loaded = loadZone(canonical);
+    zones.set(name, loaded);
+    return loaded;
   }
   const fixedUtc = name === "UTC" || name === "Etc/UTC";
   const table = fixedUtc ? UTC_TABLE : createOffsetTable(intlProbe(name));

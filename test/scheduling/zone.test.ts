@@ -3,6 +3,7 @@ import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
 import { InvalidScheduleError } from "../../src/errors.js";
 import {
+  canonicalZoneName,
   loadZone,
   offsetPeriodAt,
   resolveWallTime,
@@ -48,6 +49,47 @@ describe("loadZone", () => {
 
   it("gives NaN for an instant that is not a date, as before", () => {
     expect(loadZone("Europe/Berlin").offsetMinutes(Number.NaN)).toBeNaN();
+  });
+
+  it("names a zone given in any case by its IANA spelling", () => {
+    expect(loadZone("europe/berlin").name).toBe("Europe/Berlin");
+    expect(loadZone("europe/berlin")).toBe(loadZone("Europe/Berlin"));
+  });
+
+  it.each([
+    ["+02:00", '"Etc/GMT-2" for that fixed offset all year (Etc/GMT signs are inverted)'],
+    ["UTC+2", '"Etc/GMT-2"'],
+    ["GMT-5", '"Etc/GMT+5"'],
+    ["-0800", '"Etc/GMT+8"'],
+    ["+05:30", "no Etc/GMT zone has that offset"],
+  ])("refuses the bare offset %s, naming an IANA zone and %s", (offset, hint) => {
+    expect(() => loadZone(offset)).toThrow(
+      `time zone "${offset}" is a UTC offset, which has no daylight-saving rules: give the IANA zone of the place (e.g. "Europe/Berlin"), `,
+    );
+    expect(() => loadZone(offset)).toThrow(hint);
+  });
+
+  it("still reads the Etc/GMT zones, whose names carry an offset", () => {
+    expect(loadZone("Etc/GMT-2").offsetMinutes(at("2026-07-01T00:00:00Z"))).toBe(120);
+  });
+});
+
+describe("canonicalZoneName", () => {
+  it.each([
+    ["europe/berlin", "Europe/Berlin"],
+    ["AMERICA/NEW_YORK", "America/New_York"],
+    ["utc", "UTC"],
+    ["etc/gmt-2", "Etc/GMT-2"],
+    ["Europe/Berlin", "Europe/Berlin"],
+    // An alias the ICU list leaves out keeps its spelling: Intl would name it Asia/Calcutta.
+    ["Asia/Kolkata", "Asia/Kolkata"],
+  ])("spells %s as %s", (given, canonical) => {
+    expect(canonicalZoneName(given)).toBe(canonical);
+  });
+
+  it("leaves names it cannot read to loadZone, which says what is wrong", () => {
+    expect(canonicalZoneName("Mars/Olympus_Mons")).toBe("Mars/Olympus_Mons");
+    expect(canonicalZoneName("+02:00")).toBe("+02:00");
   });
 });
 

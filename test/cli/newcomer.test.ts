@@ -1,0 +1,50 @@
+/**
+ * What a newcomer runs into first, on the embedded store: time zones in any case, jitter as
+ * long as the schedule's interval, hints that name the commands to type.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Cli, createCli, expectExit } from "./support.js";
+
+interface Added {
+  status: string;
+  schedule: { id: string; timezone: string };
+  warning?: string;
+}
+
+describe("a newcomer's first commands", () => {
+  let cli: Cli;
+  beforeAll(() => {
+    cli = createCli();
+  });
+  afterAll(() => cli.dispose());
+
+  it("stores a time zone given in lower case under its IANA spelling, with the same id", async () => {
+    const lower = await cli.json<Added>([
+      "add",
+      "greet",
+      "--schedule",
+      "0 9 * * *",
+      "--tz",
+      "europe/berlin",
+    ]);
+    expect(lower.schedule.timezone).toBe("Europe/Berlin");
+    const spelled = await cli.json<Added>([
+      "add",
+      "greet",
+      "--schedule",
+      "0 9 * * *",
+      "--tz",
+      "Europe/Berlin",
+    ]);
+    expect(spelled).toMatchObject({ status: "unchanged", schedule: { id: lower.schedule.id } });
+  });
+
+  it("refuses a bare offset as a time zone, naming the Etc/GMT zone with its sign inverted", async () => {
+    const result = await cli.run(["add", "greet", "--schedule", "0 9 * * *", "--tz", "+02:00"]);
+    expectExit(result, 1);
+    expect(result.stderr).toMatch(
+      /^error: time zone "\+02:00" is a UTC offset, .*"Europe\/Berlin".*"Etc\/GMT-2" for that fixed offset/,
+    );
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
