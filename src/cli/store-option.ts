@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ConfigurationError } from "../errors.js";
 import type { Page, ScheduleStore } from "../store/types.js";
+import { loadEmbedded } from "./embedded-store.js";
 import { usageError } from "./usage.js";
 
 /** Environment variables the CLI reads to find its store. */
@@ -111,7 +112,7 @@ async function openStore(
       `no schedule database at ${choice.path}: add a schedule first, or point at yours with --db PATH (${STORE_ENV.db}), or at DynamoDB with --table NAME (${STORE_ENV.table})`,
     );
   }
-  const { createSqliteStore } = await import("../store/sqlite/store.js");
+  const { createSqliteStore } = await loadEmbedded(() => import("../store/sqlite/store.js"));
   return createSqliteStore({ path: choice.path });
 }
 

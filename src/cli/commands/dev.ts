@@ -3,6 +3,7 @@
  */
 import { Command, Option } from "commander";
 import { addExamples } from "../command.js";
+import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
 import { DEFAULT_DB, STORE_ENV } from "../store-option.js";
 import { usageError } from "../usage.js";
@@ -52,7 +53,7 @@ export function devCommand(): Command {
     try {
       // Loaded here, not at the top: local mode pulls in the SDK clients and esbuild, which
       // every other command would otherwise pay for at start-up.
-      const { runDev } = await import("../../local/dev.js");
+      const { runDev } = await loadEmbedded(() => import("../../local/dev.js"));
       await runDev({
         jobs: options.jobs,
         db: options.db === undefined || options.db === "" ? DEFAULT_DB : options.db,

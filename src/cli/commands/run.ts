@@ -7,6 +7,7 @@ import { runNow } from "../../control/runs.js";
 import { ScheduleNotFoundError } from "../../errors.js";
 import { RUN_STATUS, type RunRecord } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addPayloadOptions, readPayloadOption } from "../payload-option.js";
 import { addStoreOptions, STORE_BACKEND, withStore } from "../store-option.js";
@@ -79,7 +80,9 @@ export function runCommand(): Command {
           return { mode: RUN_MODE.dispatched, run };
         }
         // Queued in the file's journal either way: if this process dies, `dev` runs it.
-        const { journalDispatcher, openSqliteJournal } = await import("../../local/journal.js");
+        const { journalDispatcher, openSqliteJournal } = await loadEmbedded(
+          () => import("../../local/journal.js"),
+        );
         const journal = openSqliteJournal(choice.path);
         try {
           if (jobs === undefined) {

@@ -7,6 +7,7 @@ import { createConsoleLogger } from "../../local/output.js";
 import type { RunRecord } from "../../store/types.js";
 import type { TickSummary } from "../../tick/tick.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import type { Output } from "../output.js";
 import { addStoreOptions, STORE_BACKEND, withStore } from "../store-option.js";
@@ -69,7 +70,6 @@ export function tickCommand(): Command {
     const { runTick } = await import("../../tick/tick.js");
     const { LOCAL_TICK_DEFAULTS } = await import("../../local/runner.js");
     const { createInProcessRunner } = await import("../in-process.js");
-    const { journalDispatcher, openSqliteJournal } = await import("../../local/journal.js");
     const { summary, runs, queued } = await withStore(
       self,
       async (store, choice) => {
@@ -81,6 +81,10 @@ export function tickCommand(): Command {
         }
         const { createLogErrorPublisher } = await import("../../dispatch/errors-topic.js");
         const reporter = createLogErrorPublisher(logger);
+        // Only the embedded store has a journal: on DynamoDB, no node:sqlite is needed.
+        const { journalDispatcher, openSqliteJournal } = await loadEmbedded(
+          () => import("../../local/journal.js"),
+        );
         const journal = openSqliteJournal(choice.path);
         try {
           if (jobs === undefined) {

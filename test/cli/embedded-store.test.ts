@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { loadEmbedded } from "../../src/cli/embedded-store.js";
+import { ConfigurationError } from "../../src/errors.js";
+
+/** What Node throws for `import("node:sqlite")` when it has no such module (Node 20, say). */
+function unknownBuiltin(): Error {
+  return Object.assign(new Error("No such built-in module: node:sqlite"), {
+    code: "ERR_UNKNOWN_BUILTIN_MODULE",
+  });
+}
+
+describe("loading the embedded store", () => {
+  it("says in one line which Node it needs when node:sqlite cannot be loaded", async () => {
+    const failing = loadEmbedded(() => Promise.reject(unknownBuiltin()), "v20.20.2");
+    await expect(failing).rejects.toBeInstanceOf(ConfigurationError);
+    const error = (await failing.catch((caught: unknown) => caught)) as ConfigurationError;
+    expect(error.message).not.toContain("\n");
+    expect(error.message).toMatch(/^the embedded store needs node:sqlite, which Node v20\.20\.2/);
+    expect(error.message).toContain(
+      "Node 22.13 or later (22.5 to 22.12 with --experimental-sqlite)",
+    );
+    expect(error.message).toContain(
+      "`npx lambda-scheduler …` runs on the Node the package brought",
+    );
+    expect(error.message).toContain("--table NAME");
+    expect(error.cause).toMatchObject({ code: "ERR_UNKNOWN_BUILTIN_MODULE" });
+  });
+
+  it("passes any other failure through unchanged", async () => {
+    const other = Object.assign(new Error("Cannot find module './x.js'"), {
+      code: "ERR_MODULE_NOT_FOUND",
+    });
+    await expect(loadEmbedded(() => Promise.reject(other))).rejects.toBe(other);
+  });
+
+  it("gives the module when node:sqlite loads", async () => {
+    const store = await loadEmbedded(() => import("../../src/store/sqlite/store.js"));
+    expect(typeof store.createSqliteStore).toBe("function");
+  });
+});
