@@ -74,6 +74,28 @@ function chooseStore(command: Command): StoreChoice {
   return { backend: STORE_BACKEND.sqlite, path: db === undefined || db === "" ? DEFAULT_DB : db };
 }
 
+/** An argument as a shell reads it back: quoted only when it has to be. */
+function shellWord(text: string): string {
+  return /^[\w./:@=+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The store options given on the command line (` --table NAME` or ` --db PATH`, with a leading
+ * space; empty when the store came from the environment or the default), for hints that name a
+ * follow-up command: typed as shown, it must work on the same store.
+ *
+ * @example
+ * out.note(`see it with: lambda-scheduler history ${id}${storeArgs(command)}`);
+ */
+export function storeArgs(command: Command, only?: "db"): string {
+  const { table, db } = command.opts<StoreOptionValues>();
+  if (only === undefined && command.getOptionValueSource("table") === "cli" && table) {
+    return ` --table ${shellWord(table)}`;
+  }
+  if (command.getOptionValueSource("db") === "cli" && db) return ` --db ${shellWord(db)}`;
+  return "";
+}
+
 /**
  * Shards of the due index from {@link STORE_ENV.dueShards}: the count the table must record.
  * Unset, the count the table records is used (the tick records it at first use).

@@ -77,7 +77,8 @@ export function formatRunLine(
   const late =
     run.startedAt === undefined ? "" : `, ${Math.max(0, run.startedAt - run.scheduledAt)} ms late`;
   const attempt = result.attempt > 1 ? `, attempt ${result.attempt}` : "";
-  const manual = run.manual ? " (run-now)" : "";
+  // Not "run-now": the command is `run`, and a label that reads like a command should be one.
+  const manual = run.manual ? " (manual)" : "";
   const error = run.error === undefined || run.status === "SKIPPED" ? "" : `: ${run.error.message}`;
   return `${time(at)} run   ${envelope.scheduleId} ${envelope.job} ${envelope.scheduledAt}${manual} ${run.status}${duration}${late}${attempt}${error}`;
 }

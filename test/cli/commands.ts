@@ -33,9 +33,15 @@ export function describeCommands(store: StoreUnderTest): void {
   describe(`the CLI on ${store.name}`, () => {
     let cli: Cli;
     let greetId = "";
+    /** The store as options, as a user types it: `--table NAME` or `--db PATH`. */
+    let storeFlags: string[] = [];
 
     beforeAll(async () => {
-      cli = createCli(await store.newStore());
+      const env = await store.newStore();
+      const table = env.LAMBDA_SCHEDULER_TABLE;
+      storeFlags =
+        table === undefined ? ["--db", env.LAMBDA_SCHEDULER_DB ?? ""] : ["--table", table];
+      cli = createCli(env);
     });
     afterAll(() => cli.dispose());
 
@@ -270,6 +276,24 @@ export function describeCommands(store: StoreUnderTest): void {
       const table = await cli.run(["history", greetId]);
       expect(table.stdout).toMatch(/^SCHEDULED \(UTC\)\s+STATUS\s+ATTEMPT\s+DURATION\s+NOTE\n/);
       expect(table.stdout).toContain("run now");
+    });
+
+    it("names the store it was given in the commands its hints suggest", async () => {
+      const given = storeFlags.join(" ");
+      const empty = await cli.run(["list", "--job", "nobody", ...storeFlags]);
+      expectExit(empty, 0);
+      expect(empty.stderr).toBe(
+        `no schedules match; add one with: lambda-scheduler add <job> --schedule EXPR ${given}\n`,
+      );
+      const ran = await cli.run(["run", greetId, ...store.runArgs(), ...storeFlags]);
+      expectExit(ran, 0);
+      const hint = ran.stdout + ran.stderr;
+      expect(hint).not.toContain("run-now");
+      if (storeFlags[0] === "--table") {
+        expect(hint).toContain(`see it with: lambda-scheduler history ${greetId} ${given}`);
+      } else {
+        expect(hint).toContain(`\`lambda-scheduler dev --jobs MODULE ${given}\` runs it`);
+      }
     });
 
     it("shows a schedule with its next 5 fire times and last runs", async () => {

@@ -99,7 +99,7 @@ describe("the embedded store", () => {
     ]);
     const failed = await cli.run(["run", "breaks", "--jobs", JOBS]);
     expectExit(failed, 1);
-    expect(failed.stdout).toMatch(/run\s+breaks broken \S+ \(run-now\) FAILED .*broken on purpose/);
+    expect(failed.stdout).toMatch(/run\s+breaks broken \S+ \(manual\) FAILED .*broken on purpose/);
     const [run] = await cli.json<RunView[]>(["history", "breaks", "--status", "failed"]);
     expect(run?.error?.message).toBe("broken on purpose");
     const latest = await cli.run(["history", "greeter", "--limit", "1", "--json"]);

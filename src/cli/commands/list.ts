@@ -6,7 +6,7 @@ import { toEpochMs } from "../../control/input.js";
 import { SCHEDULE_STATE, type ScheduleState } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { choiceOption, limitOption } from "../option-values.js";
-import { addStoreOptions, readPages, withStore } from "../store-option.js";
+import { addStoreOptions, readPages, storeArgs, withStore } from "../store-option.js";
 import { SCHEDULE_HEADER, scheduleJson, scheduleRow } from "../views.js";
 
 /** Schedules listed when `--limit` is not given. */
@@ -71,7 +71,9 @@ export function listCommand(): Command {
       return;
     }
     if (schedules.length === 0) {
-      out.note("no schedules match; add one with: lambda-scheduler add <job> --schedule EXPR");
+      out.note(
+        `no schedules match; add one with: lambda-scheduler add <job> --schedule EXPR${storeArgs(self)}`,
+      );
       return;
     }
     out.table(SCHEDULE_HEADER, schedules.map(scheduleRow));

@@ -10,7 +10,7 @@ import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addPayloadOptions, readPayloadOption } from "../payload-option.js";
-import { addStoreOptions, STORE_BACKEND, withStore } from "../store-option.js";
+import { addStoreOptions, STORE_BACKEND, storeArgs, withStore } from "../store-option.js";
 import { addTransportOptions, awsDispatcher } from "../transport-option.js";
 import { EXIT_CODE } from "../usage.js";
 import { runJson } from "../views.js";
@@ -119,12 +119,14 @@ export function runCommand(): Command {
     }
     switch (mode) {
       case RUN_MODE.dispatched:
-        out.print(`dispatched: run ${run.runId}; see it with: lambda-scheduler history ${id}`);
+        out.print(
+          `dispatched: run ${run.runId}; see it with: lambda-scheduler history ${id}${storeArgs(self)}`,
+        );
         break;
       case RUN_MODE.queued:
         out.print(`queued: run ${run.runId}`);
         out.note(
-          "queued in the database: `lambda-scheduler dev` on it runs it; or pass --jobs MODULE to run it here",
+          `queued in the database: \`lambda-scheduler dev --jobs MODULE${storeArgs(self, "db")}\` runs it; or pass --jobs MODULE to run it here`,
         );
         break;
       case RUN_MODE.ranHere:

@@ -10,7 +10,7 @@ import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import type { Output } from "../output.js";
-import { addStoreOptions, STORE_BACKEND, withStore } from "../store-option.js";
+import { addStoreOptions, STORE_BACKEND, storeArgs, withStore } from "../store-option.js";
 import { addTransportOptions, awsDispatcher, errorReporter } from "../transport-option.js";
 import { EXIT_CODE } from "../usage.js";
 import { runJson } from "../views.js";
@@ -118,7 +118,7 @@ export function tickCommand(): Command {
       { mustExist: true },
     );
     if (summary.failed > 0) process.exitCode = EXIT_CODE.failed;
-    report(out, summary, runs, queued);
+    report(out, summary, runs, queued ? storeArgs(self, "db") : undefined);
   });
 }
 
@@ -126,23 +126,24 @@ function report(
   out: Output,
   summary: TickSummary,
   runs: readonly RunRecord[],
-  queued: boolean,
+  /** The `--db` to name in the hint when the runs were queued in the file; else undefined. */
+  queued: string | undefined,
 ): void {
   if (out.json) {
     out.data({
       summary,
-      ...(queued ? { queued: summary.dispatched } : {}),
+      ...(queued !== undefined ? { queued: summary.dispatched } : {}),
       runs: runs.map(runJson),
     });
     return;
   }
   const shown = SUMMARY_LABELS.filter(([key]) => summary[key] > 0 || key === "claimed");
   const label = (key: Count, text: string): string =>
-    queued && key === "dispatched" ? "queued" : text;
+    queued !== undefined && key === "dispatched" ? "queued" : text;
   out.print(shown.map(([key, text]) => `${label(key, text)} ${summary[key]}`).join(", "));
-  if (queued && summary.dispatched > 0) {
+  if (queued !== undefined && summary.dispatched > 0) {
     out.note(
-      "the queued runs wait for `lambda-scheduler dev` on this database, or `tick --jobs MODULE`",
+      `the queued runs wait for \`lambda-scheduler dev --jobs MODULE${queued}\`, or \`lambda-scheduler tick --jobs MODULE${queued}\``,
     );
   }
 }
