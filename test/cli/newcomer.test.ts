@@ -47,4 +47,30 @@ describe("a newcomer's first commands", () => {
     );
     expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
+
+  it("warns on add, in one line, when the jitter is not shorter than the interval", async () => {
+    const result = await cli.run([
+      "add",
+      "greet",
+      "--schedule",
+      "rate(5 minutes)",
+      "--jitter",
+      "5m",
+      "--id",
+      "jittery",
+    ]);
+    expectExit(result, 0);
+    expect(result.stderr).toBe(
+      "warning: --jitter 5m is not shorter than the interval between runs (5m): a run may start after the next one was due; use less than 5m\n",
+    );
+  });
+
+  it("gives the warning as a field with --json on update, and none once the jitter is shorter", async () => {
+    const longer = await cli.json<Added>(["update", "jittery", "--jitter", "10m"]);
+    expect(longer.warning).toMatch(
+      /^--jitter 10m is not shorter than the interval between runs \(5m\)/,
+    );
+    const shorter = await cli.json<Added>(["update", "jittery", "--jitter", "1m"]);
+    expect(shorter).not.toHaveProperty("warning");
+  });
 });

@@ -2,8 +2,10 @@
  * `lambda-scheduler add <job> --schedule EXPR [options]`: creates a schedule.
  */
 import { Command } from "commander";
+import { systemClock } from "../../clock.js";
 import { createSchedule } from "../../control/schedules.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { jitterWarning } from "../jitter-warning.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addScheduleOptions, explained, scheduleInputOf } from "../schedule-options.js";
 import { addStoreOptions, withStore } from "../store-option.js";
@@ -48,10 +50,14 @@ export function addCommand(): Command {
       ),
     );
     // Only a loaded jobs module says how many attempts the job makes.
-    const warning = (() => {
-      const defined = jobs?.get(schedule.job);
-      return defined === undefined ? undefined : receiveLimitWarning(defined, maxReceiveCount());
-    })();
+    const warnings = [
+      (() => {
+        const defined = jobs?.get(schedule.job);
+        return defined === undefined ? undefined : receiveLimitWarning(defined, maxReceiveCount());
+      })(),
+      jitterWarning(schedule, systemClock.now()),
+    ].filter((text) => text !== undefined);
+    const warning = warnings.length === 0 ? undefined : warnings.join("; ");
     if (out.json) {
       out.data({
         status: created ? "added" : "unchanged",
@@ -60,7 +66,7 @@ export function addCommand(): Command {
       });
       return;
     }
-    if (warning !== undefined) out.note(`warning: ${warning}`);
+    for (const text of warnings) out.note(`warning: ${text}`);
     if (!created) {
       out.print(`unchanged: schedule ${schedule.id} already exists`);
       return;

@@ -2,8 +2,10 @@
  * `lambda-scheduler update <id> [options]`: a partial change to a schedule.
  */
 import { Command } from "commander";
+import { systemClock } from "../../clock.js";
 import { updateSchedule } from "../../control/schedules.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { jitterWarning } from "../jitter-warning.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addScheduleOptions, explained, scheduleFieldsOf } from "../schedule-options.js";
 import { addStoreOptions, withStore } from "../store-option.js";
@@ -55,10 +57,16 @@ export function updateCommand(): Command {
         }),
       { mustExist: true },
     );
+    const warning = jitterWarning(schedule, systemClock.now());
     if (out.json) {
-      out.data({ status: "updated", schedule: scheduleJson(schedule) });
+      out.data({
+        status: "updated",
+        schedule: scheduleJson(schedule),
+        ...(warning === undefined ? {} : { warning }),
+      });
       return;
     }
+    if (warning !== undefined) out.note(`warning: ${warning}`);
     out.print(`updated: schedule ${schedule.id}`);
     out.fields(scheduleFields(schedule));
   });
