@@ -140,7 +140,7 @@ describe("local mode", () => {
     const restarted = start(lines);
     await until(() => runLines(lines, "later").length >= 1);
     expect((await restarted.store.getRun("later", run.scheduledAt))?.status).toBe("SUCCEEDED");
-    expect(runLines(lines, "later")[0]).toContain("(run-now) SUCCEEDED");
+    expect(runLines(lines, "later")[0]).toContain("(manual) SUCCEEDED");
   });
 
   it("on start, gives a run a previous process left RETRYING its next attempt", async () => {
