@@ -8,6 +8,7 @@ import { registryJobs } from "../registry/registry.js";
 import { createSqliteStore } from "../store/sqlite/store.js";
 import { openSqliteJournal } from "./journal.js";
 import { loadJobs } from "./load-jobs.js";
+import type { LineFormat } from "./output.js";
 import { startLocalScheduler } from "./runner.js";
 import { seedSchedules } from "./seed.js";
 
@@ -23,6 +24,13 @@ export interface DevOptions {
   readonly signal?: AbortSignal;
   /** Output lines. Default: standard output. */
   readonly write?: (line: string) => void;
+  /**
+   * `json`: run and log lines are JSON objects on `write`, and the progress lines (jobs loaded,
+   * seeding, schedules, stopping) go to `note` instead, so `write` carries JSON only.
+   */
+  readonly format?: LineFormat;
+  /** Progress lines. Default: `write`. */
+  readonly note?: (line: string) => void;
   /** Longest sleep between two looks at the store, in ms. Default 1000. */
   readonly maxSleepMs?: number;
 }
@@ -39,8 +47,9 @@ export interface DevOptions {
  */
 export async function runDev(options: DevOptions): Promise<void> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const note = options.note ?? write;
   const jobs = await loadJobs(options.jobs);
-  write(
+  note(
     `jobs: ${jobs.map((job) => job.name).join(", ") || "(none: does the module call defineJob?)"}`,
   );
   const { db } = options;
@@ -50,7 +59,7 @@ export async function runDev(options: DevOptions): Promise<void> {
   try {
     if (options.seed !== undefined) {
       const seeded = await seedSchedules(store, options.seed, { jobs: registryJobs });
-      write(
+      note(
         seeded.applied
           ? `seeded ${seeded.schedules.length} schedule(s) from ${options.seed}`
           : `store ${db} already has schedules; seed ${options.seed} not applied`,
@@ -60,18 +69,19 @@ export async function runDev(options: DevOptions): Promise<void> {
     for (const schedule of items) {
       const [next] = await previewRuns(schedule.id, 1, { store });
       const when = next === undefined ? schedule.state : `next ${next.scheduledAt.toISOString()}`;
-      write(`schedule ${schedule.id}: ${schedule.job} on ${schedule.expression} (${when})`);
+      note(`schedule ${schedule.id}: ${schedule.job} on ${schedule.expression} (${when})`);
     }
     if (options.signal?.aborted) return;
     const scheduler = startLocalScheduler({
       store,
       journal,
       write,
+      ...(options.format === undefined ? {} : { format: options.format }),
       ...(options.maxSleepMs === undefined ? {} : { maxSleepMs: options.maxSleepMs }),
     });
-    write(`local scheduler running on ${db}; Ctrl-C stops it`);
+    note(`local scheduler running on ${db}; Ctrl-C stops it`);
     const stop = (): void => {
-      write("stopping: letting runs in progress finish…");
+      note("stopping: letting runs in progress finish…");
       void scheduler.stop();
     };
     options.signal?.addEventListener("abort", stop, { once: true });

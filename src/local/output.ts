@@ -1,12 +1,17 @@
 /**
  * What local mode prints: one line per run, and the jobs' own log lines, for a person watching
- * a terminal rather than for a log pipeline.
+ * a terminal, or (`dev --json`) one JSON object a line for a script.
  */
 
 import { systemClock } from "../clock.js";
 import type { Envelope } from "../dispatch/types.js";
 import type { InvokeResult } from "../invoke/invoker.js";
 import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../logger.js";
+import type { RunRecord } from "../store/types.js";
+
+/** How local mode writes its lines: for people, or one JSON object a line for scripts. */
+export const LINE_FORMAT = { text: "text", json: "json" } as const;
+export type LineFormat = (typeof LINE_FORMAT)[keyof typeof LINE_FORMAT];
 
 /** Fields every run-scoped line carries; the run line already shows them. */
 const RUN_FIELDS = new Set(["runId", "scheduleId", "job", "attempt"]);
@@ -23,10 +28,18 @@ export function createConsoleLogger(options: {
   readonly write: (line: string) => void;
   readonly level?: LogLevel;
   readonly now?: () => Date;
+  /** With `json`, each line is `{"type":"log","at":…,"level":…,"message":…, …fields}`. */
+  readonly format?: LineFormat;
 }): Logger {
   const now = options.now ?? (() => systemClock.now());
   return levelledLogger(options.level ?? LOG_LEVEL.info, (level, message, base, fields) => {
     if (level === LOG_LEVEL.info && message.startsWith("delivery ")) return;
+    if (options.format === LINE_FORMAT.json) {
+      // Every field, the run's included: a script has no run line beside it to read them from.
+      const line = { type: "log", at: now().toISOString(), level, message, ...base, ...fields };
+      options.write(safeJson(line));
+      return;
+    }
     const extra = Object.entries({ ...base, ...fields }).filter(([key]) => !RUN_FIELDS.has(key));
     const job = typeof base.job === "string" ? ` [${base.job}]` : "";
     const tail = extra.length > 0 ? ` ${safeJson(Object.fromEntries(extra))}` : "";
@@ -54,7 +67,49 @@ export function formatRunLine(
   envelope: Envelope,
   result: InvokeResult,
   at: Date,
+  format: LineFormat = LINE_FORMAT.text,
 ): string | undefined {
+  const run = shownRun(result);
+  if (run === undefined) return undefined;
+  if (format === LINE_FORMAT.json) return runJsonLine(envelope, result, run, at);
+  const duration = run.durationMs === undefined ? "" : ` ${run.durationMs} ms`;
+  const late =
+    run.startedAt === undefined ? "" : `, ${Math.max(0, run.startedAt - run.scheduledAt)} ms late`;
+  const attempt = result.attempt > 1 ? `, attempt ${result.attempt}` : "";
+  // Not "run-now": the command is `run`, and a label that reads like a command should be one.
+  const manual = run.manual ? " (manual)" : "";
+  const error = run.error === undefined || run.status === "SKIPPED" ? "" : `: ${run.error.message}`;
+  return `${time(at)} run   ${envelope.scheduleId} ${envelope.job} ${envelope.scheduledAt}${manual} ${run.status}${duration}${late}${attempt}${error}`;
+}
+
+/**
+ * The run line as one JSON object: `{"type":"run","at":…,"runId":…,"scheduleId":…,"job":…,
+ * "scheduledAt":…,"status":…,"attempt":…}`, plus `durationMs`, `lateMs`, `manual` and `error`
+ * when they apply.
+ */
+function runJsonLine(envelope: Envelope, result: InvokeResult, run: RunRecord, at: Date): string {
+  return JSON.stringify({
+    type: "run",
+    at: at.toISOString(),
+    runId: run.runId,
+    scheduleId: envelope.scheduleId,
+    job: envelope.job,
+    scheduledAt: envelope.scheduledAt,
+    status: run.status,
+    attempt: result.attempt,
+    ...(run.durationMs === undefined ? {} : { durationMs: run.durationMs }),
+    ...(run.startedAt === undefined
+      ? {}
+      : { lateMs: Math.max(0, run.startedAt - run.scheduledAt) }),
+    ...(run.manual ? { manual: true } : {}),
+    ...(run.error === undefined || run.status === "SKIPPED"
+      ? {}
+      : { error: { name: run.error.name, message: run.error.message } }),
+  });
+}
+
+/** The run a delivery's result shows a line for; undefined when it ran nothing. */
+function shownRun(result: InvokeResult): RunRecord | undefined {
   const run = result.run;
   if (run === undefined) return undefined;
   switch (result.outcome) {
@@ -73,12 +128,5 @@ export function formatRunLine(
       return unexpected;
     }
   }
-  const duration = run.durationMs === undefined ? "" : ` ${run.durationMs} ms`;
-  const late =
-    run.startedAt === undefined ? "" : `, ${Math.max(0, run.startedAt - run.scheduledAt)} ms late`;
-  const attempt = result.attempt > 1 ? `, attempt ${result.attempt}` : "";
-  // Not "run-now": the command is `run`, and a label that reads like a command should be one.
-  const manual = run.manual ? " (manual)" : "";
-  const error = run.error === undefined || run.status === "SKIPPED" ? "" : `: ${run.error.message}`;
-  return `${time(at)} run   ${envelope.scheduleId} ${envelope.job} ${envelope.scheduledAt}${manual} ${run.status}${duration}${late}${attempt}${error}`;
+  return run;
 }

@@ -17,7 +17,7 @@ import type { Logger, LogLevel } from "../logger.js";
 import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
 import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
-import { createConsoleLogger, formatRunLine } from "./output.js";
+import { createConsoleLogger, formatRunLine, type LineFormat } from "./output.js";
 
 /** Options of {@link startLocalScheduler}. */
 export interface LocalSchedulerOptions {
@@ -29,6 +29,8 @@ export interface LocalSchedulerOptions {
   readonly jobs?: JobLookup;
   /** Receives each output line (run lines, job logs, warnings). Default: standard output. */
   readonly write?: (line: string) => void;
+  /** `json` makes each line one JSON object (see `formatRunLine`). Default `text`. */
+  readonly format?: LineFormat;
   /** Default `info`. */
   readonly logLevel?: LogLevel;
   /** Longest sleep between two looks at the store. Default 1000 ms. */
@@ -89,7 +91,12 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
   const clock = options.clock ?? systemClock;
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const maxSleepMs = options.maxSleepMs ?? 1_000;
-  const logger = createConsoleLogger({ write, level: options.logLevel, now: () => clock.now() });
+  const logger = createConsoleLogger({
+    write,
+    level: options.logLevel,
+    now: () => clock.now(),
+    ...(options.format === undefined ? {} : { format: options.format }),
+  });
   const publisher = createLogErrorPublisher(logger);
   const invoker = createInvoker({
     store,
@@ -105,7 +112,7 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     consumer: (delivery) =>
       consumeLocalDelivery(invoker, delivery, {
         onResult: (result) => {
-          const line = formatRunLine(delivery.envelope, result, clock.now());
+          const line = formatRunLine(delivery.envelope, result, clock.now(), options.format);
           if (line !== undefined) write(line);
         },
       }),

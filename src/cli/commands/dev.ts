@@ -2,7 +2,8 @@
  * `lambda-scheduler dev --jobs <module> [--db PATH] [--seed FILE]`: local mode.
  */
 import { Command, Option } from "commander";
-import { addExamples } from "../command.js";
+import { LINE_FORMAT } from "../../local/output.js";
+import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
 import { DEFAULT_DB, STORE_ENV } from "../store-option.js";
@@ -35,8 +36,10 @@ export function devCommand(): Command {
     .addOption(
       new Option("--seed <file>", "JSON-lines schedules to create when the file has none"),
     );
+  addJsonOption(command);
   addExamples(command, [
     "dev --jobs src/jobs/index.ts",
+    "dev --jobs src/jobs/index.ts --json | jq 'select(.type == \"run\")'",
     "dev --jobs examples/index.ts --seed examples/schedules.jsonl",
   ]);
   return command.action(async (options: DevOptionValues, self: Command) => {
@@ -54,8 +57,12 @@ export function devCommand(): Command {
       // Loaded here, not at the top: local mode pulls in the SDK clients and esbuild, which
       // every other command would otherwise pay for at start-up.
       const { runDev } = await loadEmbedded(() => import("../../local/dev.js"));
+      const out = outputOf(self);
       await runDev({
         jobs: options.jobs,
+        // With --json, standard output is one JSON object a line (runs and logs); progress
+        // lines go to standard error, as every command's notes do.
+        ...(out.json ? { format: LINE_FORMAT.json, note: out.note } : {}),
         db: options.db === undefined || options.db === "" ? DEFAULT_DB : options.db,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         signal: controller.signal,
