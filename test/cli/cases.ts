@@ -88,7 +88,7 @@ export const REFUSED: readonly Case[] = [
     what: "an id held by another schedule",
     everyStore: true,
     args: ["add", "greet", "--schedule", "rate(2 hours)", "--id", "every-option"],
-    says: /schedule "every-option" already exists: it runs job "greet" .*choose another id/,
+    says: /schedule "every-option" already exists and differs from this one[\s\S]*\n {2}expression: +stored .+, given rate\(2 hours\)\n[\s\S]*update every-option --schedule 'rate\(2 hours\)'.*; or give another --id/,
   },
   {
     what: "a one-off time in the past",

@@ -73,4 +73,20 @@ describe("a newcomer's first commands", () => {
     const shorter = await cli.json<Added>(["update", "jittery", "--jitter", "1m"]);
     expect(shorter).not.toHaveProperty("warning");
   });
+
+  it("shows field by field what differs when an add meets the schedule an update changed", async () => {
+    const add = ["add", "greet", "--schedule", "rate(1 day)", "--payload", '{"name":"Ada"}'];
+    const added = await cli.json<Added>(add);
+    await cli.json(["update", added.schedule.id, "--payload", '{"name":"Grace"}']);
+    const again = await cli.run(add);
+    expectExit(again, 1);
+    expect(again.stderr).toBe(
+      [
+        `error: schedule "${added.schedule.id}" already exists and differs from this one (changed by an update?):`,
+        `  payload:  stored {"name":"Grace"}, given {"name":"Ada"}`,
+        `to make it this one: lambda-scheduler update ${added.schedule.id} --payload '{"name":"Ada"}'; or give another --id`,
+        "",
+      ].join("\n"),
+    );
+  });
 });

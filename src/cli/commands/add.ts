@@ -4,11 +4,13 @@
 import { Command } from "commander";
 import { systemClock } from "../../clock.js";
 import { createSchedule } from "../../control/schedules.js";
+import { ScheduleExistsError } from "../../errors.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { differingSchedule } from "../definition-diff.js";
 import { jitterWarning } from "../jitter-warning.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import { addScheduleOptions, explained, scheduleInputOf } from "../schedule-options.js";
-import { addStoreOptions, withStore } from "../store-option.js";
+import { addStoreOptions, storeArgs, withStore } from "../store-option.js";
 import { scheduleFields, scheduleJson } from "../views.js";
 import { maxReceiveCount, receiveLimitWarning } from "./jobs.js";
 
@@ -44,7 +46,17 @@ export function addCommand(): Command {
     const jobs = await loadJobsOption(self);
     const { schedule, created } = await withStore(self, (store) =>
       createSchedule(input, { store, ...(jobs === undefined ? {} : { jobs }) }).catch(
-        (error: unknown) => {
+        async (error: unknown) => {
+          // Most often this very `add` again after an `update`: say what differs, and how to
+          // make the stored schedule this one.
+          if (error instanceof ScheduleExistsError) {
+            const stored = await store.getSchedule(error.scheduleId);
+            const differing =
+              stored === undefined
+                ? undefined
+                : differingSchedule(stored, input, storeArgs(self), error);
+            if (differing !== undefined) throw differing;
+          }
           throw explained(error);
         },
       ),
