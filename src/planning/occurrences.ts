@@ -4,6 +4,7 @@
  * Pure: time is always an argument.
  */
 import {
+  INSTANT_RANGE,
   isOneShot,
   nextRun,
   parseSchedule,
@@ -25,8 +26,8 @@ export function scheduleOf(record: Pick<ScheduleRecord, "expression" | "timezone
   return parseSchedule(record.expression, { timezone: record.timezone });
 }
 
-/** The earliest representable instant, used as "from the beginning of time". */
-const BEGINNING = -8.64e15;
+/** "From the beginning of time": just before the first instant schedules are computed for. */
+const BEGINNING = INSTANT_RANGE.min - 1;
 
 function floorSecond(ms: number): number {
   return Math.floor(ms / 1_000) * 1_000;

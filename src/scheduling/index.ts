@@ -5,6 +5,7 @@
 export type { CronSpec } from "./cron/index.js";
 export { describeSchedule } from "./describe.js";
 export {
+  INSTANT_RANGE,
   isOneShot,
   MAX_NEXT_RUNS,
   type NextRunOptions,

@@ -35,15 +35,33 @@ export interface NextRunsOptions extends NextRunOptions {
 /** The most instants {@link nextRuns} lists at once. */
 export const MAX_NEXT_RUNS = 100_000;
 
-/** Milliseconds of a `Date` argument, refusing anything else by name. */
-export function instantArgument(value: unknown, field: string): number {
+/**
+ * The instants schedules are computed for and stored with: 1970-01-01T00:00:00.000Z through
+ * 9999-12-31T23:59:59.999Z (four-digit years, as the envelope writes them). Outside it a search
+ * could walk for seconds near the ends of what `Date` holds, so arguments there are refused.
+ */
+export const INSTANT_RANGE = { min: 0, max: 253_402_300_799_999 } as const;
+
+const RANGE_TEXT = "1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z";
+
+/**
+ * Milliseconds of a `Date` argument within {@link INSTANT_RANGE}, refusing anything else by
+ * name. A strict lower bound (`after`, `notBefore`) may also be the instant just before the
+ * range: "strictly after" it means "from the range's start".
+ */
+export function instantArgument(value: unknown, field: string, strictLowerBound = false): number {
   const ms = value instanceof Date ? value.getTime() : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new InvalidScheduleError(
       `${field} must be a valid Date, e.g. new Date("2026-01-05T09:00:00Z")`,
-      {
-        field,
-      },
+      { field },
+    );
+  }
+  const min = strictLowerBound ? INSTANT_RANGE.min - 1 : INSTANT_RANGE.min;
+  if (ms < min || ms > INSTANT_RANGE.max) {
+    throw new InvalidScheduleError(
+      `${field} ${new Date(ms).toISOString()} is outside the supported range ${RANGE_TEXT}`,
+      { field },
     );
   }
   return ms;
@@ -55,16 +73,19 @@ export function instantArgument(value: unknown, field: string): number {
  */
 export const SUPPORTED_INSTANTS = { min: -8.64e15 + 400 * DAY, max: 8.64e15 - 400 * DAY } as const;
 
-/** Milliseconds form of {@link nextRun}, kept inside {@link SUPPORTED_INSTANTS}. */
+/**
+ * Milliseconds form of {@link nextRun}: searches inside {@link SUPPORTED_INSTANTS}, and finds
+ * nothing after the end of {@link INSTANT_RANGE} (no schedule is computed past year 9999).
+ */
 export function nextRunMs(
   schedule: Schedule,
   after: number,
   start: number | undefined,
 ): number | undefined {
-  if (after >= SUPPORTED_INSTANTS.max) return undefined;
+  if (after >= INSTANT_RANGE.max) return undefined;
   // Before the supported range, the first run after its lower end is the first run there is.
   const next = nextByKind(schedule, Math.max(after, SUPPORTED_INSTANTS.min), start);
-  return next === undefined || next > SUPPORTED_INSTANTS.max ? undefined : next;
+  return next === undefined || next > INSTANT_RANGE.max ? undefined : next;
 }
 
 function nextByKind(
@@ -92,6 +113,8 @@ function nextByKind(
 /**
  * The first fire instant strictly after `after`; undefined when the schedule has ended.
  *
+ * @throws InvalidScheduleError when `after` or `start` is outside {@link INSTANT_RANGE}.
+ *
  * @example
  * const schedule = parseSchedule("rate(5 minutes)");
  * nextRun(schedule, new Date("2026-01-05T09:01:00Z"), { start: new Date("2026-01-05T09:00:00Z") });
@@ -102,7 +125,7 @@ export function nextRun(
   after: Date,
   options: NextRunOptions = {},
 ): Date | undefined {
-  const afterMs = instantArgument(after, "after");
+  const afterMs = instantArgument(after, "after", true);
   const start = options.start === undefined ? undefined : instantArgument(options.start, "start");
   const next = nextRunMs(schedule, afterMs, start);
   return next === undefined ? undefined : new Date(next);
@@ -138,7 +161,8 @@ export function isOneShot(schedule: Schedule): boolean {
  * ends. A string is parsed first (with `timezone`); `rate` is anchored at `start`, defaulting
  * to `after`, and so is an rrule without DTSTART.
  *
- * @throws InvalidScheduleError for a bad expression, time zone, count or date.
+ * @throws InvalidScheduleError for a bad expression, time zone or count, or a date that is not
+ * valid or is outside {@link INSTANT_RANGE}.
  * @example
  * nextRuns("cron(0 12 ? * MON-FRI *)", {
  *   after: new Date("2026-01-02T12:00:00Z"),
@@ -154,7 +178,7 @@ export function nextRuns(expression: string | Schedule, options: NextRunsOptions
       { field: "count" },
     );
   }
-  const after = instantArgument(options.after, "after");
+  const after = instantArgument(options.after, "after", true);
   const start = options.start === undefined ? undefined : instantArgument(options.start, "start");
   const schedule =
     typeof expression === "string"

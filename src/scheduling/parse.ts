@@ -40,6 +40,12 @@ export function parseSchedule(expression: string, options: ParseScheduleOptions 
       field: "expression",
     });
   }
+  if (options.timezone !== undefined && typeof options.timezone !== "string") {
+    throw new InvalidScheduleError(
+      "timezone must be an IANA time zone name such as Europe/Berlin, or absent for UTC",
+      { field: "timezone" },
+    );
+  }
   const text = expression.trim();
   const timezone = loadZone(options.timezone ?? "UTC").name;
   if (text === "") {

@@ -9,7 +9,7 @@ import { atInstant } from "./at.js";
 import { DAY } from "./calendar.js";
 import { deadlineInstant } from "./deadline.js";
 import { wallTimeOf } from "./local-time.js";
-import { instantArgument, nextRunMs, SUPPORTED_INSTANTS } from "./next.js";
+import { INSTANT_RANGE, instantArgument, nextRunMs } from "./next.js";
 import { previousRateRun } from "./rate.js";
 import { assertNever, type Schedule } from "./types.js";
 
@@ -26,8 +26,8 @@ export interface PreviousRunOptions {
 
 /** Occurrences walked one by one before the search switches to bisection. */
 const LINEAR_STEPS = 64;
-/** The earliest instant the backward search considers when nothing bounds it: 1970-01-01. */
-const EPOCH = 0;
+/** The backward search looks no earlier than the supported range when nothing bounds it. */
+const EPOCH = INSTANT_RANGE.min - 1;
 
 /** The latest `next`-produced instant in (floor, x], by widening windows then bisection. */
 function latestBySearch(
@@ -98,6 +98,7 @@ function previousRunMs(
  * given); undefined if there is none. Efficient after any gap: a closed form for rate, a
  * logarithmic search for cron and rrule.
  *
+ * @throws InvalidScheduleError when an instant given is outside {@link INSTANT_RANGE}.
  * @example
  * const schedule = parseSchedule("rate(1 second)");
  * previousRun(schedule, new Date("2026-02-04T00:00:00.500Z"), {
@@ -109,12 +110,12 @@ export function previousRun(
   atOrBefore: Date,
   options: PreviousRunOptions = {},
 ): Date | undefined {
-  const x = Math.min(instantArgument(atOrBefore, "atOrBefore"), SUPPORTED_INSTANTS.max);
+  const x = instantArgument(atOrBefore, "atOrBefore");
   const start = options.start === undefined ? undefined : instantArgument(options.start, "start");
   const notBefore =
     options.notBefore === undefined
       ? Number.NEGATIVE_INFINITY
-      : instantArgument(options.notBefore, "notBefore");
+      : instantArgument(options.notBefore, "notBefore", true);
   const previous = previousRunMs(schedule, x, start, notBefore);
   return previous === undefined ? undefined : new Date(previous);
 }

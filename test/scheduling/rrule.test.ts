@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { isOneShot, nextRun, parseSchedule } from "../../src/scheduling/index.js";
+import { INSTANT_RANGE, isOneShot, nextRun, parseSchedule } from "../../src/scheduling/index.js";
 import * as days from "../../src/scheduling/rrule/recurrence-days.js";
 import { runs } from "./support.js";
 
@@ -178,12 +178,12 @@ describe("rrule text forms and rule parts", () => {
     ).toEqual(["2026-01-05T13:30:00.000Z", "2026-01-05T19:30:00.000Z"]);
   });
 
-  it("finds the first run from the earliest instant a Date can hold", () => {
-    const beginning = new Date(-8.64e15);
+  it("finds the first run from just before the supported range, and none after its end", () => {
+    const beginning = new Date(INSTANT_RANGE.min - 1);
     const rule = parseSchedule("DTSTART;TZID=Europe/Berlin:20260105T090000\nRRULE:FREQ=DAILY");
     expect(nextRun(rule, beginning)?.toISOString()).toBe("2026-01-05T08:00:00.000Z");
     const cron = parseSchedule("0 12 * * *");
-    expect(nextRun(cron, new Date(8.64e15))).toBeUndefined();
+    expect(nextRun(cron, new Date(INSTANT_RANGE.max))).toBeUndefined();
   });
 
   it("reads DTSTART's own zone: TZID, or UTC for a trailing Z", () => {

@@ -122,9 +122,20 @@ function parseUntil(text: string, expression: string): string {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${z}`;
 }
 
+/** The largest COUNT: the occurrences a COUNT-limited rule keeps in memory (rrule/next.ts). */
+export const MAX_COUNT = 100_000;
+
 /** RFC 5545 "MUST NOT"s between parts, checked once every part is known. */
 function checkCombinations(rule: RecurrenceRule, expression: string): void {
   const { freq } = rule;
+  // COUNT numbers occurrences from DTSTART, so each search walks up to COUNT of them.
+  if (rule.count !== undefined && rule.count > MAX_COUNT) {
+    fail(
+      `RRULE COUNT ${rule.count} is over ${MAX_COUNT}; use UNTIL to end a longer rule`,
+      expression,
+      "COUNT",
+    );
+  }
   if (rule.count !== undefined && rule.until !== undefined) {
     fail("RRULE COUNT and UNTIL must not both be given; keep one", expression, "COUNT");
   }
