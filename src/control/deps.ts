@@ -19,7 +19,7 @@ export interface ControlDependencies {
 }
 
 /** The current instant, from the injected clock. */
-export function nowOf(deps: ControlDependencies): number {
+export function nowOf(deps: Pick<ControlDependencies, "clock">): number {
   return (deps.clock ?? systemClock).now().getTime();
 }
 

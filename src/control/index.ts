@@ -16,4 +16,10 @@ export {
 } from "./input.js";
 export { deleteSchedule, pauseSchedule, resumeSchedule } from "./lifecycle.js";
 export { type PreviewRun, previewRuns, type RunNowResult, runNow } from "./runs.js";
-export { type CreateScheduleResult, createSchedule, updateSchedule } from "./schedules.js";
+export {
+  type CreateScheduleResult,
+  createSchedule,
+  type PreparedSchedule,
+  prepareSchedule,
+  updateSchedule,
+} from "./schedules.js";

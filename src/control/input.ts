@@ -5,9 +5,10 @@
 import { createHash } from "node:crypto";
 import { InvalidScheduleError, UnknownJobError } from "../errors.js";
 import type { JsonValue } from "../json.js";
+import { JOB_NAME_PATTERN } from "../registry/define.js";
 import { checkPayloadJson, validatePayload } from "../registry/payload.js";
 import { type Job, type JobLookup, OVERLAP, type Overlap } from "../registry/types.js";
-import { parseSchedule, type Schedule } from "../scheduling/index.js";
+import { INSTANT_RANGE, parseSchedule, type Schedule } from "../scheduling/index.js";
 import {
   CATCH_UP,
   type CatchUp,
@@ -61,16 +62,22 @@ export interface ScheduleInput {
  * setting (`endAt: null` lifts the end).
  */
 export type ScheduleUpdate = {
-  readonly [K in Exclude<keyof ScheduleInput, "id">]?: K extends
-    | "startAt"
-    | "endAt"
-    | "maxRuns"
-    | "maxLatenessMs"
-    | "overlap"
-    | "jitterMs"
+  readonly [K in Exclude<keyof ScheduleInput, "id">]?: K extends RemovableField
     ? ScheduleInput[K] | null
     : ScheduleInput[K];
 };
+
+/** The optional settings an update removes with `null`; the others always have a value. */
+export const REMOVABLE_FIELDS = [
+  "startAt",
+  "endAt",
+  "maxRuns",
+  "maxLatenessMs",
+  "overlap",
+  "jitterMs",
+] as const satisfies readonly (keyof ScheduleInput)[];
+/** One of {@link REMOVABLE_FIELDS}. */
+export type RemovableField = (typeof REMOVABLE_FIELDS)[number];
 
 /** The validated, stored form of a {@link ScheduleInput} (without id and timing). */
 export interface ScheduleDefinition {
@@ -95,6 +102,18 @@ export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** The largest jitter: a day; beyond that it is a different schedule, not jitter. */
 const MAX_JITTER_MS = 86_400_000;
 
+/** A value as a message shows it: JSON where it has one, cut short; never throws. */
+function shown(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = value instanceof Date ? value.toString() : JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text ??= typeof value === "object" && value !== null ? "an object" : typeof value;
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
 function refuse(message: string, field: string, expression?: string): never {
   throw new InvalidScheduleError(message, {
     field,
@@ -112,21 +131,29 @@ export function checkScheduleId(id: string): void {
   }
 }
 
-/** Epoch ms of an {@link Instant}; refuses anything that is not one. */
+const RANGE_TEXT = `${new Date(INSTANT_RANGE.min).toISOString()} to ${new Date(INSTANT_RANGE.max).toISOString()}`;
+
+/**
+ * Epoch ms of an {@link Instant} within `INSTANT_RANGE` (years 1970 to 9999); refuses anything
+ * else, whatever its type, naming `field`.
+ */
 export function toEpochMs(value: Instant, field: string): number {
-  const ms =
+  const ms: number =
     value instanceof Date
       ? value.getTime()
       : typeof value === "number"
         ? value
-        : /(Z|[+-]\d\d:?\d\d)$/i.test(value.trim())
+        : typeof value === "string" && /(Z|[+-]\d\d:?\d\d)$/i.test(value.trim())
           ? Date.parse(value)
           : Number.NaN;
-  if (!Number.isFinite(ms)) {
+  if (!Number.isInteger(ms)) {
     refuse(
-      `${field} ${JSON.stringify(value)} is not an instant: give an ISO-8601 time with an offset, e.g. 2026-12-01T10:00:00Z`,
+      `${field} ${shown(value)} is not an instant: give an ISO-8601 time with an offset, e.g. 2026-12-01T10:00:00Z, or whole epoch milliseconds`,
       field,
     );
+  }
+  if (ms < INSTANT_RANGE.min || ms > INSTANT_RANGE.max) {
+    refuse(`${field} ${shown(value)} is outside the supported range ${RANGE_TEXT}`, field);
   }
   return ms;
 }
@@ -134,7 +161,7 @@ export function toEpochMs(value: Instant, field: string): number {
 function wholeNumber(value: number, field: string, min: number, max: number, unit = ""): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     refuse(
-      `${field} must be a whole number from ${min} to ${max}${unit}, got ${String(value)}`,
+      `${field} must be a whole number from ${min} to ${max}${unit}, got ${shown(value)}`,
       field,
     );
   }
@@ -146,15 +173,25 @@ function oneOf<T extends string>(value: T, allowed: Record<string, T>, field: st
     const names = Object.values(allowed)
       .map((v) => `"${v}"`)
       .join(", ");
-    refuse(`${field} must be one of ${names}, got ${JSON.stringify(value)}`, field);
+    refuse(`${field} must be one of ${names}, got ${shown(value)}`, field);
   }
   return value;
 }
 
-/** The job of a schedule: must be known when `jobs` is given; unknown jobs are accepted otherwise. */
+/**
+ * The job of a schedule: its name must follow the one rule for job names (`JOB_NAME_PATTERN`,
+ * which the envelope decoder applies too), and it must be known when `jobs` is given; unknown
+ * jobs are accepted otherwise.
+ */
 export function checkJob(name: string, jobs: JobLookup | undefined): Job | undefined {
   if (typeof name !== "string" || name === "")
     refuse("job is required: name a registered job", "job");
+  if (!JOB_NAME_PATTERN.test(name)) {
+    refuse(
+      `job name ${shown(name)} is invalid: use 1-128 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit`,
+      "job",
+    );
+  }
   if (jobs === undefined) return undefined;
   const job = jobs.get(name);
   if (job === undefined) throw new UnknownJobError(name, jobs.names());
@@ -177,6 +214,15 @@ export async function validateDefinition(
   input: Omit<ScheduleInput, "id">,
   jobs: JobLookup | undefined,
 ): Promise<{ definition: ScheduleDefinition; schedule: Schedule }> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    refuse('a schedule is an object: { job: "…", expression: "…" }', "schedule");
+  }
+  for (const [field, value] of Object.entries(input)) {
+    // A JSON null payload is a payload; any other null is a setting left out by mistake.
+    if (value === null && field !== "payload") {
+      refuse(`${field} is null: leave it out to use the default`, field);
+    }
+  }
   const job = checkJob(input.job, jobs);
   if (typeof input.expression !== "string" || input.expression.trim() === "") {
     refuse("expression is required, e.g. rate(5 minutes) or 0 12 * * 1-5", "expression");

@@ -6,6 +6,7 @@ import { InvalidScheduleError, ScheduleExistsError } from "../errors.js";
 import { dueAtOf, firstOccurrence, followingOccurrence } from "../planning/index.js";
 import type { Schedule } from "../scheduling/index.js";
 import {
+  type NewScheduleRecord,
   SCHEDULE_STATE,
   type ScheduleChanges,
   type ScheduleRecord,
@@ -16,6 +17,7 @@ import {
   canonicalJson,
   checkScheduleId,
   deriveScheduleId,
+  REMOVABLE_FIELDS,
   type ScheduleDefinition,
   type ScheduleInput,
   type ScheduleUpdate,
@@ -71,29 +73,24 @@ export async function createSchedule(
   input: ScheduleInput,
   deps: ControlDependencies,
 ): Promise<CreateScheduleResult> {
-  if (input.id !== undefined) checkScheduleId(input.id);
-  const { definition, schedule } = await validateDefinition(input, deps.jobs);
-  const id = input.id ?? deriveScheduleId(definition);
-  const found = await existing(id, definition, deps.store);
-  if (found !== undefined) return { schedule: found, created: false };
+  return createPrepared(await prepareSchedule(input, deps), deps);
+}
 
-  const now = nowOf(deps);
-  const timing = { id, ...definition, runCount: 0, createdAt: now };
-  const first = firstOccurrence(timing, schedule);
-  if (first === undefined) throw neverFires(definition, schedule);
-  if (schedule.kind === "at" && first < now) {
-    throw new InvalidScheduleError(
-      `${definition.expression} is in the past (${new Date(first).toISOString()}); give a future time, or use run-now to run the job once now`,
-      { expression: definition.expression, field: "expression" },
-    );
-  }
+/**
+ * Creates a schedule {@link prepareSchedule} checked, as {@link createSchedule} does: the same
+ * schedule already stored is returned with `created: false`; an id taken by a different one
+ * throws `ScheduleExistsError`.
+ */
+export async function createPrepared(
+  prepared: PreparedSchedule,
+  deps: ControlDependencies,
+): Promise<CreateScheduleResult> {
+  const { id, definition, record } = prepared;
+  const found = await storedAs(prepared, deps.store);
+  if (found !== undefined) return { schedule: found, created: false };
+  if (record instanceof InvalidScheduleError) throw record;
   try {
-    const created = await deps.store.createSchedule({
-      ...timing,
-      state: SCHEDULE_STATE.ENABLED,
-      nextRunAt: first,
-      dueAt: dueAtOf(timing, first),
-    });
+    const created = await deps.store.createSchedule(record);
     return { schedule: created, created: true };
   } catch (error) {
     // Created concurrently by another caller between our read and our write.
@@ -102,6 +99,66 @@ export async function createSchedule(
     if (raced === undefined) throw error;
     return { schedule: raced, created: false };
   }
+}
+
+/** A schedule checked for creation, as {@link prepareSchedule} returns it. */
+export interface PreparedSchedule {
+  readonly id: string;
+  readonly definition: ScheduleDefinition;
+  /**
+   * The record to create: ENABLED, with its first occurrence on the due index. Or why there is
+   * none (it never fires, or an `at` is past), which refuses it unless it is stored already.
+   */
+  readonly record: NewScheduleRecord | InvalidScheduleError;
+}
+
+/**
+ * Every check {@link createSchedule} makes before it touches the store: id, fields, expression,
+ * job and payload; and whether the schedule fires at all (an `at` in the past does not), which
+ * refuses it only when it is not stored already (see {@link PreparedSchedule}). Reads and writes
+ * nothing, so a batch (an import) can check every schedule before creating the first.
+ */
+export async function prepareSchedule(
+  input: ScheduleInput,
+  deps: Pick<ControlDependencies, "jobs" | "clock">,
+): Promise<PreparedSchedule> {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new InvalidScheduleError('a schedule is an object: { job: "…", expression: "…" }', {
+      field: "schedule",
+    });
+  }
+  if (input.id !== undefined) checkScheduleId(input.id);
+  const { definition, schedule } = await validateDefinition(input, deps.jobs);
+  const id = input.id ?? deriveScheduleId(definition);
+  const now = nowOf(deps);
+  const timing = { id, ...definition, runCount: 0, createdAt: now };
+  const first = firstOccurrence(timing, schedule);
+  if (first === undefined) return { id, definition, record: neverFires(definition, schedule) };
+  if (schedule.kind === "at" && first < now) {
+    const refusal = new InvalidScheduleError(
+      `${definition.expression} is in the past (${new Date(first).toISOString()}); give a future time, or use run-now to run the job once now`,
+      { expression: definition.expression, field: "expression" },
+    );
+    return { id, definition, record: refusal };
+  }
+  const record = {
+    ...timing,
+    state: SCHEDULE_STATE.ENABLED,
+    nextRunAt: first,
+    dueAt: dueAtOf(timing, first),
+  };
+  return { id, definition, record };
+}
+
+/**
+ * The stored schedule with the prepared one's id and definition, if there is one; throws
+ * `ScheduleExistsError` if the id holds a different schedule. Reads only.
+ */
+export function storedAs(
+  prepared: PreparedSchedule,
+  store: ScheduleStore,
+): Promise<ScheduleRecord | undefined> {
+  return existing(prepared.id, prepared.definition, store);
 }
 
 /** The stored schedule `id` if it has this definition; throws if `id` holds a different one. */
@@ -182,6 +239,19 @@ export async function updateSchedule(
   update: ScheduleUpdate,
   deps: ControlDependencies,
 ): Promise<ScheduleRecord> {
+  if (typeof update !== "object" || update === null || Array.isArray(update)) {
+    throw new InvalidScheduleError("an update is an object of the fields to change", {
+      field: "update",
+    });
+  }
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null && !(REMOVABLE_FIELDS as readonly string[]).includes(key)) {
+      throw new InvalidScheduleError(
+        `${key} cannot be removed with null: give a value; null removes only ${REMOVABLE_FIELDS.join(", ")}`,
+        { field: key },
+      );
+    }
+  }
   return withLatest(id, deps, async (record, now) => {
     const merged: Record<string, unknown> = { ...inputOf(record) };
     for (const [key, value] of Object.entries(update)) {

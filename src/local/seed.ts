@@ -4,9 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Clock } from "../clock.js";
-import { checkScheduleId, type ScheduleInput, validateDefinition } from "../control/input.js";
-import { createSchedule } from "../control/schedules.js";
-import { ConfigurationError } from "../errors.js";
+import type { ScheduleInput } from "../control/input.js";
+import { createPrepared, type PreparedSchedule, prepareSchedule } from "../control/schedules.js";
+import { ConfigurationError, InvalidScheduleError } from "../errors.js";
 import type { JobLookup } from "../registry/types.js";
 import type { ScheduleRecord, ScheduleStore } from "../store/types.js";
 
@@ -19,8 +19,9 @@ export interface SeedResult {
 
 /**
  * Reads `path`, one {@link ScheduleInput} as JSON per line (blank lines and lines starting with
- * `#` are skipped), and creates every schedule if the store holds none. Every line is validated
- * before the first is written, so a bad line leaves the store empty; the error names the line.
+ * `#` are skipped), and creates every schedule if the store holds none. Every line is checked
+ * as `createSchedule` checks it (the job-name rule, every field, that it fires) before the first
+ * is written, so a bad line leaves the store empty; the error names the line.
  *
  * @example
  * await seedSchedules(store, "examples/schedules.jsonl", { jobs: registryJobs });
@@ -40,7 +41,7 @@ export async function seedSchedules(
       cause: error,
     });
   }
-  const inputs: ScheduleInput[] = [];
+  const prepared: PreparedSchedule[] = [];
   for (const [index, raw] of text.split("\n").entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
@@ -50,17 +51,18 @@ export async function seedSchedules(
       if (input === null || typeof input !== "object" || Array.isArray(input)) {
         throw new ConfigurationError('a seed line is one JSON object: {"job": …, "expression": …}');
       }
-      if (input.id !== undefined) checkScheduleId(input.id);
-      await validateDefinition(input, deps.jobs);
-      inputs.push(input);
+      const checked = await prepareSchedule(input, deps);
+      // The store is empty, so a schedule that never fires is not stored already either.
+      if (checked.record instanceof InvalidScheduleError) throw checked.record;
+      prepared.push(checked);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new ConfigurationError(`seed ${where}: ${message}`, { cause: error });
     }
   }
   const schedules: ScheduleRecord[] = [];
-  for (const input of inputs) {
-    schedules.push((await createSchedule(input, { store, ...deps })).schedule);
+  for (const checked of prepared) {
+    schedules.push((await createPrepared(checked, { store, ...deps })).schedule);
   }
   return { applied: true, schedules };
 }

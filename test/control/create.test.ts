@@ -4,6 +4,7 @@ import {
   type ControlDependencies,
   createSchedule,
   deriveScheduleId,
+  updateSchedule,
 } from "../../src/control/index.js";
 import {
   InvalidPayloadError,
@@ -110,13 +111,60 @@ describe("creating a schedule", () => {
     expect(await everything()).toEqual(before);
   });
 
-  it("accepts any job name when the jobs are not known", async () => {
+  it("accepts any well-formed job name when the jobs are not known", async () => {
     const { created } = await createSchedule(
       { job: "deployed-elsewhere", expression: "rate(1 hour)" },
       { store, clock: manualClock(NOW) },
     );
     expect(created).toBe(true);
   });
+
+  it.each([
+    ["a space", "has space"],
+    ["an @", "a@b"],
+    ["a letter outside ASCII", "héllo"],
+    ["129 characters", "x".repeat(129)],
+    ["a leading dash", "-nightly"],
+  ])(
+    "refuses a job name with %s, jobs known or not, as the envelope would, writing nothing",
+    async (_case, job) => {
+      for (const jobs of [undefined, testJobs]) {
+        const attempt = createSchedule(
+          { job, expression: "rate(1 hour)" },
+          { store, clock: manualClock(NOW), ...(jobs === undefined ? {} : { jobs }) },
+        );
+        await expect(attempt).rejects.toMatchObject({
+          name: "InvalidScheduleError",
+          field: "job",
+          message: expect.stringMatching(/1-128 characters from A-Z a-z 0-9 \. _ -/),
+        });
+      }
+      expect(await everything()).toEqual([]);
+    },
+  );
+
+  it("refuses a job name an update would give that the envelope cannot carry", async () => {
+    await createSchedule({ id: "renamed", job: "anything", expression: "rate(1 hour)" }, deps);
+    const before = await everything();
+    await expect(updateSchedule("renamed", { job: "has space" }, deps)).rejects.toMatchObject({
+      field: "job",
+    });
+    expect(await everything()).toEqual(before);
+  });
+
+  it.each([
+    ["timezone", { timezone: null }],
+    ["precise", { precise: null }],
+    ["job", { job: null }],
+  ])(
+    "refuses null for %s in an update: only optional settings are removed",
+    async (field, update) => {
+      await createSchedule({ id: "kept", job: "anything", expression: "rate(1 hour)" }, deps);
+      const before = await everything();
+      await expect(updateSchedule("kept", update as never, deps)).rejects.toMatchObject({ field });
+      expect(await everything()).toEqual(before);
+    },
+  );
 
   it('keeps history "failures" on the schedule, and nothing for the default "all"', async () => {
     const failures = await createSchedule(

@@ -33,6 +33,21 @@ describe("seeding", () => {
       where: /:1: a seed line is one JSON object/,
     },
     {
+      name: "a job name the envelope cannot carry",
+      text: '{"job":"anything","expression":"rate(1 hour)"}\n{"job":"has space","expression":"rate(1 hour)"}\n',
+      where: /:2: job name "has space" is invalid/,
+    },
+    {
+      name: "a null startAt",
+      text: '{"job":"anything","expression":"rate(1 hour)","startAt":null}\n',
+      where: /:1: startAt is null/,
+    },
+    {
+      name: "an at() in the past",
+      text: '{"job":"anything","expression":"rate(1 hour)"}\n{"job":"anything","expression":"at(2001-01-01T00:00:00)"}\n',
+      where: /:2: at\(2001-01-01T00:00:00\) is in the past/,
+    },
+    {
       name: "an invalid schedule",
       text: '{"job":"anything","expression":"rate(1 hour)"}\n{"job":"hello","expression":"rate(1 hour)","payload":{}}\n',
       where: /:2: payload for job "hello" is invalid/,
