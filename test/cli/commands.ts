@@ -334,9 +334,11 @@ export function describeCommands(store: StoreUnderTest): void {
       expect(again.stdout).toBe("added 0, unchanged 3, refused 0\n");
     });
 
-    it("imports what it can and names each refused line", async () => {
+    it("imports nothing when a line is refused, naming each refused line and its field", async () => {
+      const good =
+        '{"id":"imported","job":"greet","expression":"rate(2 days)","payload":{"name":"Imp"}}';
       const file = [
-        '{"id":"imported","job":"greet","expression":"rate(2 days)","payload":{"name":"Imp"}}',
+        good,
         "",
         "# a comment",
         "not json",
@@ -345,28 +347,38 @@ export function describeCommands(store: StoreUnderTest): void {
         '{"job":"greet","expression":"rate(3 days)","payload":{"name":""}}',
         '{"id":"done","job":"greet","expression":"rate(3 days)","state":"COMPLETED"}',
         '{"id":"every-option","job":"greet","expression":"rate(3 days)","payload":{"name":"X"}}',
+        '{"job":"greet","expression":"rate(3 days)","startAt":null}',
       ].join("\n");
       const result = await cli.run(["import", "-", "--jobs", JOBS], { input: file });
       expectExit(result, 1);
-      expect(result.stdout).toBe("added 1, unchanged 0, refused 6\n");
+      expect(result.stdout).toBe("added 0, unchanged 0, refused 7\n");
+      expect(result.stderr).toMatch(/nothing was imported/);
+      expect(result.stderr).not.toMatch(/TypeError|\n\s+at /);
       const refused = result.stderr.split("\n").filter((line) => line.startsWith("refused:"));
-      expect(refused.map((line) => line.match(/^refused: line (\d+):/)?.[1])).toEqual([
+      expect(refused.map((line) => line.match(/^refused: line (\d+)/)?.[1])).toEqual([
         "4",
         "5",
         "6",
         "7",
         "8",
         "9",
+        "10",
       ]);
       expect(refused[2]).toMatch(/unknown field "expresion"/);
-      expect(refused[3]).toMatch(/\$\.name/);
+      expect(refused[3]).toMatch(/\(payload\): .*\$\.name/);
       expect(refused[4]).toMatch(/COMPLETED/);
-      expect(refused[5]).toMatch(/already exists/);
+      expect(refused[5]).toMatch(/\(id\): .*already exists/);
+      expect(refused[6]).toMatch(/\(startAt\): startAt is null/);
+      expectExit(await cli.run(["show", "imported"]), 1);
       const summary = await cli.run(["import", "-", "--jobs", JOBS, "--json"], { input: file });
       expectExit(summary, 1);
-      const parsed = JSON.parse(summary.stdout) as { refused: { line: number }[] };
-      expect(parsed).toMatchObject({ added: [], unchanged: ["imported"] });
-      expect(parsed.refused.map((refusal) => refusal.line)).toEqual([4, 5, 6, 7, 8, 9]);
+      const parsed = JSON.parse(summary.stdout) as { refused: { line: number; field?: string }[] };
+      expect(parsed).toMatchObject({ added: [], unchanged: [] });
+      expect(parsed.refused.map((refusal) => refusal.line)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+      expect(parsed.refused.at(-1)?.field).toBe("startAt");
+      const fixed = await cli.run(["import", "-", "--jobs", JOBS], { input: good });
+      expectExit(fixed, 0);
+      expect(fixed.stdout).toBe("added 1, unchanged 0, refused 0\n");
     });
 
     it("removes a schedule with --yes, and then does not find it", async () => {

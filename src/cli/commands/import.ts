@@ -1,16 +1,14 @@
 /**
- * `lambda-scheduler import <file>`: creates the schedules of a JSON-lines file, line by line.
+ * `lambda-scheduler import <file>`: creates the schedules of a JSON-lines file, all or none.
  */
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
-import { pauseSchedule } from "../../control/lifecycle.js";
-import { createSchedule } from "../../control/schedules.js";
-import { SchedulerError, StoreError } from "../../errors.js";
+import { SchedulerError } from "../../errors.js";
 import type { JobLookup } from "../../registry/types.js";
 import type { ScheduleStore } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { applyImport, checkImport } from "../import-lines.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
-import { parseImportLine } from "../jsonl.js";
 import type { Output } from "../output.js";
 import { readStdin } from "../payload-option.js";
 import { explained } from "../schedule-options.js";
@@ -21,7 +19,7 @@ import { EXIT_CODE } from "../usage.js";
 interface ImportSummary {
   readonly added: string[];
   readonly unchanged: string[];
-  readonly refused: { readonly line: number; readonly reason: string }[];
+  readonly refused: { readonly line: number; readonly field?: string; readonly reason: string }[];
 }
 
 async function readSource(file: string): Promise<string> {
@@ -49,38 +47,36 @@ async function progressBar(out: Output, total: number): Promise<{ tick(): void; 
   return { tick: () => bar.increment(), stop: () => bar.stop() };
 }
 
-/** Applies each line in turn; a refused line is recorded and the next one goes on. */
+/** Checks every line, then applies them all, or none when any line is refused. */
 async function importLines(
   lines: readonly string[],
   store: ScheduleStore,
   jobs: JobLookup | undefined,
-  progress: { tick(): void },
+  out: Output,
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { added: [], unchanged: [], refused: [] };
   const deps = { store, ...(jobs === undefined ? {} : { jobs }) };
-  for (const [index, text] of lines.entries()) {
-    try {
-      const line = parseImportLine(text);
-      if (line !== undefined) {
-        const { schedule, created } = await createSchedule(line.input, deps);
-        if (created && line.paused) await pauseSchedule(schedule.id, deps);
-        (created ? summary.added : summary.unchanged).push(schedule.id);
-      }
-    } catch (error) {
-      // Only our own refusals are per line; a store failure stops the import.
-      if (!(error instanceof SchedulerError) || error instanceof StoreError) throw error;
-      summary.refused.push({ line: index + 1, reason: (explained(error) as Error).message });
-    }
-    progress.tick();
+  const check = await checkImport(lines, deps);
+  if (!check.ok) {
+    const refused = check.refused.map(({ line, field, error }) => ({
+      line,
+      ...(field === undefined ? {} : { field }),
+      reason: (explained(error) as Error).message,
+    }));
+    return { added: [], unchanged: [], refused };
   }
-  return summary;
+  const progress = await progressBar(out, check.lines.length);
+  try {
+    return { ...(await applyImport(check.lines, deps, progress)), refused: [] };
+  } finally {
+    progress.stop();
+  }
 }
 
 /**
- * The `import` command. Schedules that exist with the same definition are "unchanged"; a line
- * that is refused (bad JSON, bad expression, payload failing its schema with `--jobs`, an id
- * taken by another schedule) is reported with its line number and does not stop the others.
- * Exits 1 when any line was refused.
+ * The `import` command. Every line is checked before anything is written: when a line is
+ * refused (bad JSON, a bad field, payload failing its schema with `--jobs`, an id taken by
+ * another schedule), every refused line is reported with its number and field, nothing is
+ * imported, and it exits 1. Schedules that exist with the same definition are "unchanged".
  *
  * @example
  * program.addCommand(importCommand());
@@ -101,7 +97,8 @@ export function importCommand(): Command {
 One schedule per line: {"id"?, "job", "expression", "timezone"?, "payload"?, "startAt"?, "endAt"?,
 "maxRuns"?, "firstRun"?, "catchUp"?, "maxLatenessMs"?, "overlap"?, "jitterMs"?, "precise"?, "state"?}
 (instants ISO-8601 with an offset, durations in ms; state ENABLED or PAUSED). Blank lines and
-lines starting with # are skipped. Exits 1 if any line was refused; the other lines are applied.`,
+lines starting with # are skipped. Every line is checked first: if any is refused, each refused
+line is listed, nothing is imported, and the exit code is 1.`,
   );
   addExamples(command, [
     "import schedules.jsonl",
@@ -113,16 +110,17 @@ lines starting with # are skipped. Exits 1 if any line was refused; the other li
     const lines = (await readSource(file)).split(/\r?\n/);
     if (lines.at(-1) === "") lines.pop();
     const jobs = await loadJobsOption(self);
-    const progress = await progressBar(out, lines.length);
-    const summary = await withStore(self, (store) =>
-      importLines(lines, store, jobs, progress),
-    ).finally(() => progress.stop());
+    const summary = await withStore(self, (store) => importLines(lines, store, jobs, out));
     if (summary.refused.length > 0) process.exitCode = EXIT_CODE.failed;
     if (out.json) {
       out.data(summary);
       return;
     }
-    for (const { line, reason } of summary.refused) out.note(`refused: line ${line}: ${reason}`);
+    for (const { line, field, reason } of summary.refused) {
+      out.note(`refused: line ${line}${field === undefined ? "" : ` (${field})`}: ${reason}`);
+    }
+    if (summary.refused.length > 0)
+      out.note("nothing was imported: fix the refused lines and import again");
     out.print(
       `added ${summary.added.length}, unchanged ${summary.unchanged.length}, refused ${summary.refused.length}`,
     );

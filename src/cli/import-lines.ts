@@ -1,0 +1,123 @@
+/**
+ * The core of `import`: every line is checked (read, validated, and its id looked up) before the
+ * first schedule is created, so a file with a bad line changes nothing. Separate from the
+ * command so that it can be driven without a process.
+ */
+import type { ControlDependencies } from "../control/deps.js";
+import { canonicalJson } from "../control/input.js";
+import { pauseSchedule } from "../control/lifecycle.js";
+import {
+  createPrepared,
+  type PreparedSchedule,
+  prepareSchedule,
+  storedAs,
+} from "../control/schedules.js";
+import {
+  InvalidPayloadError,
+  InvalidScheduleError,
+  ScheduleExistsError,
+  SchedulerError,
+  StoreError,
+  UnknownJobError,
+} from "../errors.js";
+import { parseImportLine } from "./jsonl.js";
+
+/** A line that cannot be imported: its number (from 1), the field at fault if known, and why. */
+export interface ImportRefusal {
+  readonly line: number;
+  readonly field: string | undefined;
+  readonly error: SchedulerError;
+}
+
+/** A line that passed every check, ready to apply. */
+export interface CheckedLine {
+  readonly line: number;
+  readonly prepared: PreparedSchedule;
+  readonly paused: boolean;
+}
+
+/** What {@link checkImport} found: every line good, or every bad line. */
+export type ImportCheck =
+  | { readonly ok: true; readonly lines: readonly CheckedLine[] }
+  | { readonly ok: false; readonly refused: readonly ImportRefusal[] };
+
+/** What {@link applyImport} did, by schedule id. */
+export interface ImportResult {
+  readonly added: string[];
+  readonly unchanged: string[];
+}
+
+/** The field an error of ours is about, where it says. */
+function fieldOf(error: SchedulerError): string | undefined {
+  if (error instanceof InvalidScheduleError) return error.field;
+  if (error instanceof InvalidPayloadError) return "payload";
+  if (error instanceof UnknownJobError) return "job";
+  if (error instanceof ScheduleExistsError) return "id";
+  return undefined;
+}
+
+/**
+ * Checks every line as `createSchedule` would, and looks each id up (reads only): an id held by
+ * a different schedule, in the store or on an earlier line, is refused. Blank lines and `#`
+ * comments are skipped. Writes nothing. A store failure is thrown, not reported per line.
+ */
+export async function checkImport(
+  lines: readonly string[],
+  deps: ControlDependencies,
+): Promise<ImportCheck> {
+  const checked: CheckedLine[] = [];
+  const refused: ImportRefusal[] = [];
+  const inFile = new Map<string, CheckedLine>();
+  for (const [index, text] of lines.entries()) {
+    const line = index + 1;
+    try {
+      const parsed = parseImportLine(text);
+      if (parsed === undefined) continue;
+      const prepared = await prepareSchedule(parsed.input, deps);
+      const stored = await storedAs(prepared, deps.store);
+      if (stored === undefined && prepared.record instanceof InvalidScheduleError) {
+        throw prepared.record;
+      }
+      const earlier = inFile.get(prepared.id);
+      if (earlier !== undefined && !sameDefinition(earlier.prepared, prepared)) {
+        throw new ScheduleExistsError(prepared.id, {
+          cause: new Error(`line ${earlier.line} gives this id to a different schedule`),
+        });
+      }
+      const entry = { line, prepared, paused: parsed.paused };
+      if (earlier === undefined) inFile.set(prepared.id, entry);
+      checked.push(entry);
+    } catch (error) {
+      if (!(error instanceof SchedulerError) || error instanceof StoreError) throw error;
+      refused.push({ line, field: fieldOf(error), error });
+    }
+  }
+  return refused.length > 0 ? { ok: false, refused } : { ok: true, lines: checked };
+}
+
+/** The same schedule as `createSchedule` judges it: job, expression, zone and payload. */
+function sameDefinition(a: PreparedSchedule, b: PreparedSchedule): boolean {
+  const key = ({ definition: d }: PreparedSchedule) =>
+    JSON.stringify([d.job, d.expression, d.timezone, canonicalJson(d.payload)]);
+  return key(a) === key(b);
+}
+
+/**
+ * Creates the schedules of lines {@link checkImport} accepted, in file order, pausing those
+ * exported PAUSED (only when this import created them). A schedule stored already with the
+ * same definition is "unchanged".
+ */
+export async function applyImport(
+  lines: readonly CheckedLine[],
+  deps: ControlDependencies,
+  progress: { tick(): void } = { tick() {} },
+): Promise<ImportResult> {
+  const result: ImportResult = { added: [], unchanged: [] };
+  for (const { prepared, paused } of lines) {
+    const { schedule, created } = await createPrepared(prepared, deps);
+    if (created && paused) await pauseSchedule(schedule.id, deps);
+    (created ? result.added : result.unchanged).push(schedule.id);
+    progress.tick();
+  }
+  return result;
+}
