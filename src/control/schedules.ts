@@ -136,7 +136,7 @@ export async function prepareSchedule(
   if (first === undefined) return { id, definition, record: neverFires(definition, schedule) };
   if (schedule.kind === "at" && first < now) {
     const refusal = new InvalidScheduleError(
-      `${definition.expression} is in the past (${new Date(first).toISOString()}); give a future time, or run an existing schedule's job once now with \`lambda-scheduler run <id>\` (runNow in the API)`,
+      `${definition.expression} is in the past (${new Date(first).toISOString()}); give a future time, or run an existing schedule's job once now with "lambda-scheduler run <id>" (runNow in the API)`,
       { expression: definition.expression, field: "expression" },
     );
     return { id, definition, record: refusal };

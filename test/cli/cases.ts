@@ -93,7 +93,7 @@ export const REFUSED: readonly Case[] = [
   {
     what: "a one-off time in the past",
     args: ["add", "greet", "--schedule", "at(2020-01-01T00:00:00)"],
-    says: /in the past .*give a future time, or run an existing schedule's job once now with `lambda-scheduler run <id>`/,
+    says: /in the past .*give a future time, or run an existing schedule's job once now with "lambda-scheduler run <id>"/,
   },
   {
     what: "a payload file that does not exist",
