@@ -9,6 +9,7 @@ import { JOB_NAME_PATTERN } from "../registry/define.js";
 import { checkPayloadJson, validatePayload } from "../registry/payload.js";
 import { type Job, type JobLookup, OVERLAP, type Overlap } from "../registry/types.js";
 import { INSTANT_RANGE, parseSchedule, type Schedule } from "../scheduling/index.js";
+import { canonicalZoneName } from "../scheduling/zone.js";
 import {
   CATCH_UP,
   type CatchUp,
@@ -228,7 +229,11 @@ export async function validateDefinition(
     refuse("expression is required, e.g. rate(5 minutes) or 0 12 * * 1-5", "expression");
   }
   const expression = input.expression.trim();
-  const timezone = input.timezone ?? "UTC";
+  // One zone, one spelling: "europe/berlin" is stored (and derives ids) as "Europe/Berlin".
+  const timezone =
+    typeof input.timezone === "string"
+      ? canonicalZoneName(input.timezone)
+      : (input.timezone ?? "UTC");
   const schedule = parseSchedule(expression, { timezone });
   const startAt = input.startAt === undefined ? undefined : toEpochMs(input.startAt, "startAt");
   const endAt = input.endAt === undefined ? undefined : toEpochMs(input.endAt, "endAt");

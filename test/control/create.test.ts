@@ -179,6 +179,14 @@ describe("creating a schedule", () => {
     expect(all.schedule.history).toBeUndefined();
   });
 
+  it("stores a time zone given in any case under its IANA spelling", async () => {
+    const { schedule } = await createSchedule(
+      { job: "anything", expression: "rate(1 hour)", timezone: "europe/berlin" },
+      deps,
+    );
+    expect(schedule.timezone).toBe("Europe/Berlin");
+  });
+
   it("gives each occurrence its jitter on the due index", async () => {
     const { schedule } = await createSchedule(
       { job: "anything", expression: "rate(1 hour)", jitterMs: 60_000 },
