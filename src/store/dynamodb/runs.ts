@@ -145,16 +145,42 @@ export async function updateRun(
       set.push(`#${field} = :set_${field}`);
     }
   }
+  return conditionalUpdate(
+    context,
+    { name: "updateRun", scheduleId, scheduledAt },
+    {
+      UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
+      ConditionExpression: conditionExpression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+    (status, cause) => refused(status === undefined ? "does not exist" : `is ${status}`, cause),
+  );
+}
+
+/**
+ * One conditional UpdateItem of a run that returns the run as written; a failed condition
+ * becomes the error `refused` makes of the run's status then (undefined: there was no run).
+ */
+async function conditionalUpdate(
+  context: DynamoContext,
+  target: { readonly name: string; readonly scheduleId: string; readonly scheduledAt: number },
+  update: {
+    readonly UpdateExpression: string;
+    readonly ConditionExpression: string;
+    readonly ExpressionAttributeNames: Record<string, string>;
+    readonly ExpressionAttributeValues: Record<string, unknown>;
+  },
+  refused: (status: string | undefined, cause: unknown) => Error,
+): Promise<RunRecord> {
+  const { name, scheduleId, scheduledAt } = target;
   try {
-    const out = await request(context, { name: "updateRun", scheduleId }, (doc) =>
+    const out = await request(context, { name, scheduleId }, (doc) =>
       doc.send(
         new UpdateCommand({
           TableName: context.tableName,
           Key: runKey(scheduleId, scheduledAt),
-          UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
-          ConditionExpression: conditionExpression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update,
           ReturnValues: "ALL_NEW",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           ...context.capacity,
@@ -164,8 +190,7 @@ export async function updateRun(
     return decodeRun(out.Attributes as Item);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    const status = statusOnFailure(error);
-    throw refused(status === undefined ? "does not exist" : `is ${status}`, error.cause);
+    throw refused(statusOnFailure(error), error.cause);
   }
 }
 
@@ -198,29 +223,24 @@ export async function startRun(
     );
   }
   const allowed = ["attribute_not_exists(pk)", ...alternativesOf(condition, names, values)];
-  try {
-    const out = await request(context, { name: "startRun", scheduleId }, (doc) =>
-      doc.send(
-        new UpdateCommand({
-          TableName: context.tableName,
-          Key: runKey(scheduleId, scheduledAt),
-          UpdateExpression: `SET ${set.join(", ")}`,
-          ConditionExpression: allowed.join(" OR "),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-          ...context.capacity,
-        }),
+  return conditionalUpdate(
+    context,
+    { name: "startRun", scheduleId, scheduledAt },
+    {
+      UpdateExpression: `SET ${set.join(", ")}`,
+      ConditionExpression: allowed.join(" OR "),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+    (status, cause) =>
+      runRefusedError(
+        scheduleId,
+        scheduledAt,
+        condition,
+        status === undefined ? "was refused" : `is ${status}`,
+        { cause },
       ),
-    );
-    return decodeRun(out.Attributes as Item);
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    const status = statusOnFailure(error);
-    const what = status === undefined ? "was refused" : `is ${status}`;
-    throw runRefusedError(scheduleId, scheduledAt, condition, what, { cause: error.cause });
-  }
+  );
 }
 
 /** Reads `pk`'s run items newest first, filtered, until `limit + 1` match or they run out. */
