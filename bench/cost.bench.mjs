@@ -278,7 +278,7 @@ function labelledStore(inner, label, phaseOf) {
 }
 
 /** Creates `count` schedules, ticks once, and runs each captured envelope; returns the requests. */
-async function runThrough(local, count, tableName) {
+async function runThrough(local, count, tableName, history) {
   const config = {
     endpoint: local.endpoint,
     region: "us-east-1",
@@ -306,6 +306,7 @@ async function runThrough(local, count, tableName) {
           job: JOB,
           expression: "rate(1 hour)",
           payload: PAYLOAD,
+          ...(history === undefined ? {} : { history }),
         },
         { store, clock },
       );
@@ -462,9 +463,11 @@ export default async function costSection() {
   const local = await startDynamoDbLocal();
   let one;
   let many;
+  let quiet;
   try {
     one = await runThrough(local, 1, "bench-cost-one");
     many = await runThrough(local, MANY, "bench-cost-many");
+    quiet = await runThrough(local, MANY, "bench-cost-failures", "failures");
   } finally {
     await local.stop();
   }
@@ -476,6 +479,8 @@ export default async function costSection() {
       v / MANY,
     ]),
   );
+  const quietGroups = byStep(quiet.requests);
+  const quietPerRun = total(quietGroups.filter((g) => RUN_PHASES.has(g.phase)));
   const idle = total(manyGroups.filter((g) => g.phase === "idle tick"));
   const idleOps = manyGroups
     .filter((g) => g.phase === "idle tick")
@@ -521,6 +526,10 @@ export default async function costSection() {
     "queries are shared by every run it claims.",
     "",
     ...stepTable(manyGroups, MANY),
+    "",
+    `The same ${MANY} runs of schedules created with \`history: "failures"\` (a run that succeeds`,
+    `writes only its start; ${outcomes(quiet)}): ${fmt(quietPerRun.awsWru / MANY)} WRU and ${fmt(quietPerRun.awsRru / MANY)} RRU per run by AWS's`,
+    `published rules (${fmt(quietPerRun.wru / MANY)} WRU by DynamoDB Local), in ${fmt(quietPerRun.requests / MANY)} requests.`,
     "",
     "Dollars per million runs at on-demand list prices (AWS us-east-1, as published on the",
     `services' pricing pages on 2026-12-01; free tiers left out): DynamoDB $${PRICE.wru} per million WRU`,
