@@ -185,6 +185,26 @@ describe("the tick", () => {
     expect((await store.getSchedule("s1"))?.nextRunAt).toBe(ms("2026-01-05T00:01:00Z"));
   });
 
+  it("loses and repeats none of the others when one claim of a concurrent page fails", async () => {
+    for (let i = 0; i < 20; i++) await put({ id: `s${String(i).padStart(2, "0")}` });
+    const failing: ScheduleStore = {
+      ...store,
+      claim(claim) {
+        if (claim.schedule.id === "s07") return Promise.reject(new Error("throttled"));
+        return store.claim(claim);
+      },
+    };
+    expect(await tick({ pageSize: 8 }, { store: failing })).toMatchObject({
+      claimed: 19,
+      failed: 1,
+    });
+    const counts = dispatchCounts(dispatcher.accepted);
+    expect(counts.size).toBe(20);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect((await store.queryDue({ dueBefore: ms(T0) })).items.map((s) => s.id)).toEqual(["s07"]);
+    expect(await tick()).toMatchObject({ claimed: 1, dispatched: 1 });
+  });
+
   it("does not claim a schedule whose send failed, so the next tick sends it", async () => {
     await put({});
     dispatcher.throwNext();
