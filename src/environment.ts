@@ -34,6 +34,8 @@ export const ENV = {
   logPayloads: "LOG_PAYLOADS",
   /** Comma-separated envelope paths masked when payloads are logged, e.g. `payload.password`. */
   logMask: "LOG_MASK",
+  /** CloudWatch namespace of the handlers' metrics (read by metrics.ts); default `LambdaScheduler`. */
+  metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 

@@ -7,14 +7,18 @@
  * Import your jobs module next to this handler (the bundle's entry does), so that their
  * `defineJob` calls have registered before the first batch.
  */
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy, { type MiddyfiedHandler } from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSnsErrorPublisher } from "../dispatch/errors-topic.js";
 import { createSqsRetryScheduler } from "../dispatch/visibility.js";
 import { boolEnv, ENV, intEnv, listEnv, requireEnv, storeFromEnvironment } from "../environment.js";
+import { addRunResult, type RunFigures } from "../figures.js";
 import { createInvoker, type InvokerOptions } from "../invoke/invoker.js";
 import { createJsonLogger } from "../logger.js";
+import { metricsFromEnvironment, publishRunMetrics } from "../metrics.js";
 import { errorCapture } from "../middleware/error-capture.js";
 import { inputOutputLogging } from "../middleware/input-output-logging.js";
 import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
@@ -30,6 +34,12 @@ export interface InvokeHandlerOptions extends InvokerOptions {
   readonly mask?: readonly string[];
   /** Log each batch and response. Default true. */
   readonly logInputOutput?: boolean;
+  /**
+   * Where each batch's run figures go as CloudWatch metrics, per job (EMF on standard output;
+   * the `logMetrics` middleware publishes what is left at the end of the invocation). Default
+   * none.
+   */
+  readonly metrics?: Metrics;
 }
 
 /** The invoke handler: SQS batch in, partial batch failures out. */
@@ -48,13 +58,37 @@ export type InvokeHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, 
  * ```
  */
 export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandler {
-  const { mask = [], logInputOutput = true, logPayloads = false, ...invokerOptions } = options;
+  const {
+    mask = [],
+    logInputOutput = true,
+    logPayloads = false,
+    metrics,
+    ...invokerOptions
+  } = options;
   const logger = invokerOptions.logger ?? createJsonLogger({ fields: { handler: "invoke" } });
-  const invoker = createInvoker({ ...invokerOptions, logger });
+  // One batch at a time per container: the figures of the batch in progress.
+  let figures: RunFigures = new Map();
+  const invoker = createInvoker({
+    ...invokerOptions,
+    logger,
+    ...(metrics === undefined
+      ? {}
+      : {
+          onResult: (result) => {
+            addRunResult(figures, result);
+            invokerOptions.onResult?.(result);
+          },
+        }),
+  });
   // The settled array becomes the batch response in sqsPartialBatchFailure's `after`.
-  const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    (await invoker.processSqsEvent(event, context)) as unknown as SQSBatchResponse;
+  const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    figures = new Map();
+    const settled = await invoker.processSqsEvent(event, context);
+    if (metrics !== undefined) publishRunMetrics(metrics, figures, event.Records.length);
+    return settled as unknown as SQSBatchResponse;
+  };
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(processBatch);
+  if (metrics !== undefined) handler.use(logMetrics(metrics));
   if (logInputOutput) handler.use(inputOutputLogging({ payloads: logPayloads, mask }));
   // The core has logged each failed record already, with its run.
   handler.use(sqsPartialBatchFailure({ logger: () => {} }));
@@ -80,6 +114,7 @@ export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.en
     logPayloads: boolEnv(ENV.logPayloads, false, env),
     mask: listEnv(ENV.logMask, env),
     logger,
+    metrics: metricsFromEnvironment(env),
   });
 }
 

@@ -13,6 +13,8 @@
  * and the shard queue from the environment once per container, and gives the core the time it
  * has left.
  */
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy, { type MiddyfiedHandler } from "@middy/core";
 import type { Context } from "aws-lambda";
 import { systemClock } from "../clock.js";
@@ -22,7 +24,9 @@ import { createShardQueue, decodeShardMessage, type ShardQueue } from "../dispat
 import { createSnsDispatcher } from "../dispatch/sns.js";
 import { createSqsDispatcher } from "../dispatch/sqs.js";
 import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
+import { tickFigures } from "../figures.js";
 import { createJsonLogger } from "../logger.js";
+import { addTickMetrics, metricsFromEnvironment } from "../metrics.js";
 import { errorCapture } from "../middleware/error-capture.js";
 import {
   type FanOut,
@@ -47,6 +51,11 @@ export interface TickHandlerOptions extends TickDependencies {
    * and leaves what it cannot finish to the next tick.
    */
   readonly shardQueue?: ShardQueue;
+  /**
+   * Where the tick's figures go as CloudWatch metrics (EMF on standard output, published by
+   * the `logMetrics` middleware at the end of each invocation). Default none.
+   */
+  readonly metrics?: Metrics;
 }
 
 /** The tick handler: the schedule rule's event or a shard-queue batch in, the summary out. */
@@ -63,11 +72,18 @@ export type TickHandler = MiddyfiedHandler<unknown, TickSummary, Error, Context>
  * const summary = await handler({}, context); // { read, claimed, handedOff, … }
  */
 export function createTickHandler(options: TickHandlerOptions): TickHandler {
-  const { tick = {}, deadlineMarginMs = DEADLINE_MARGIN_MS, shardQueue, ...deps } = options;
+  const {
+    tick = {},
+    deadlineMarginMs = DEADLINE_MARGIN_MS,
+    shardQueue,
+    metrics,
+    ...deps
+  } = options;
   const logger = deps.logger ?? createJsonLogger({ fields: { handler: "tick" } });
   const runOnce = async (event: unknown, context: Context): Promise<TickSummary> => {
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = deps.clock.now().getTime() + remaining - deadlineMarginMs;
+    const startedAt = deps.clock.now().getTime();
+    const deadline = startedAt + remaining - deadlineMarginMs;
     const shards = shardsOf(event, logger);
     // A worker hands on only what it could not finish; the coordinator also hands off at once
     // every shard too heavy to finish alongside the others.
@@ -84,6 +100,9 @@ export function createTickHandler(options: TickHandlerOptions): TickHandler {
         ...(fanOut === undefined ? {} : { fanOut }),
       },
     );
+    if (metrics !== undefined) {
+      addTickMetrics(metrics, tickFigures(summary, startedAt, deps.clock.now().getTime()));
+    }
     logger.info("tick done", {
       role: shards === undefined ? "coordinator" : "worker",
       ...(shards === undefined ? {} : { shards }),
@@ -91,7 +110,9 @@ export function createTickHandler(options: TickHandlerOptions): TickHandler {
     });
     return summary;
   };
-  return middy<unknown, TickSummary, Error, Context>(runOnce).use(errorCapture({ logger }));
+  const handler = middy<unknown, TickSummary, Error, Context>(runOnce);
+  if (metrics !== undefined) handler.use(logMetrics(metrics));
+  return handler.use(errorCapture({ logger }));
 }
 
 /**
@@ -136,6 +157,7 @@ export function tickHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     logger,
     shardQueue: createShardQueue({ queueUrl: requireEnv(ENV.tickShardsQueueUrl, env) }),
     tick: { runRetentionMs: intEnv(ENV.runRetentionDays, 30, env) * 86_400_000 },
+    metrics: metricsFromEnvironment(env),
   });
 }
 

@@ -65,6 +65,12 @@ export interface InvokerOptions {
    * that prints its own line per run turns it off.
    */
   readonly logDeliveries?: boolean;
+  /**
+   * Sees the result of every delivery of an SQS batch, acknowledged or not, before its record
+   * settles (metrics read it there: a failed record settles as its error alone). An observer:
+   * what it throws is ignored.
+   */
+  readonly onResult?: (result: InvokeResult) => void;
 }
 
 /** The invoke core; see {@link createInvoker}. */
@@ -201,6 +207,11 @@ export function createInvoker(options: InvokerOptions): Invoker {
             changeVisibility: (seconds: number) => retryScheduler.changeVisibility(record, seconds),
           }),
     });
+    try {
+      options.onResult?.(result);
+    } catch {
+      // An observer must not turn a run's outcome into another.
+    }
     if (!isAcknowledged(result.outcome)) throw result.error;
     return result;
   };

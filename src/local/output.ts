@@ -5,9 +5,11 @@
 
 import { systemClock } from "../clock.js";
 import type { Envelope } from "../dispatch/types.js";
+import { type RunFigures, type TickFigures, tickFigures } from "../figures.js";
 import type { InvokeResult } from "../invoke/invoker.js";
 import { LOG_LEVEL, type Logger, type LogLevel, levelledLogger } from "../logger.js";
 import type { RunRecord } from "../store/types.js";
+import { emptySummary } from "../tick/types.js";
 
 /** How local mode writes its lines: for people, or one JSON object a line for scripts. */
 export const LINE_FORMAT = { text: "text", json: "json" } as const;
@@ -129,4 +131,82 @@ function shownRun(result: InvokeResult): RunRecord | undefined {
     }
   }
   return run;
+}
+
+/** The figures of one period of local mode, for {@link formatSummaryLine}. */
+export interface SummaryPeriod {
+  /** Epoch ms the period began and ended at. */
+  readonly from: number;
+  readonly to: number;
+  /** Ticks in the period. */
+  readonly ticks: number;
+  /** The ticks' figures summed (see `addTickFigures`); undefined when none ran. */
+  readonly tick: TickFigures | undefined;
+  readonly runs: RunFigures;
+}
+
+/**
+ * The periodic summary line: the figures the Lambda handlers publish as metrics, over the
+ * period, e.g. `10:01:00.000 stats 60 s, 60 ticks: due 2, claimed 2, dispatched 2, backlog 0,
+ * lost 0, failed 0, oldest due 4 ms late; hello: started 2, succeeded 1, failed 1, retried 0,
+ * late ≤ 4 ms, ran ≤ 3 ms`. Lateness and duration show their mean and largest value.
+ */
+export function formatSummaryLine(
+  period: SummaryPeriod,
+  format: LineFormat = LINE_FORMAT.text,
+): string {
+  const tick = period.tick ?? tickFigures(emptySummary(), period.from, period.from);
+  if (format === LINE_FORMAT.json) {
+    return JSON.stringify({
+      type: "summary",
+      at: new Date(period.to).toISOString(),
+      periodMs: period.to - period.from,
+      ticks: period.ticks,
+      tick: { ...tick },
+      jobs: Object.fromEntries(
+        [...period.runs].map(([job, run]) => [
+          job,
+          {
+            started: run.started,
+            succeeded: run.succeeded,
+            failed: run.failed,
+            retried: run.retried,
+            ...spread("latenessMs", run.latenessMs),
+            ...spread("durationMs", run.durationMs),
+          },
+        ]),
+      ),
+    });
+  }
+  const seconds = Math.round((period.to - period.from) / 1000);
+  const late =
+    tick.oldestDueLatenessMs === undefined
+      ? ""
+      : `, oldest due ${tick.oldestDueLatenessMs} ms late`;
+  const head =
+    `${time(new Date(period.to))} stats ${seconds} s, ${period.ticks} ticks: due ${tick.due}, ` +
+    `claimed ${tick.claimed}, dispatched ${tick.dispatched}, backlog ${tick.backlog}, ` +
+    `lost ${tick.lost}, failed ${tick.failed}${late}`;
+  const jobs = [...period.runs].map(([job, run]) => {
+    const lateness = meanMax(run.latenessMs);
+    const duration = meanMax(run.durationMs);
+    return (
+      `${job}: started ${run.started}, succeeded ${run.succeeded}, failed ${run.failed}, ` +
+      `retried ${run.retried}` +
+      (lateness === undefined ? "" : `, late ${lateness.mean}/${lateness.max} ms (mean/max)`) +
+      (duration === undefined ? "" : `, ran ${duration.mean}/${duration.max} ms (mean/max)`)
+    );
+  });
+  return [head, ...jobs].join("; ");
+}
+
+function meanMax(values: readonly number[]): { mean: number; max: number } | undefined {
+  if (values.length === 0) return undefined;
+  const sum = values.reduce((a, b) => a + b, 0);
+  return { mean: Math.round(sum / values.length), max: Math.max(...values) };
+}
+
+function spread(name: string, values: readonly number[]): Record<string, unknown> {
+  const figures = meanMax(values);
+  return figures === undefined ? {} : { [name]: figures };
 }

@@ -12,12 +12,24 @@ import {
   type LocalDispatcher,
   type LocalJournal,
 } from "../dispatch/local.js";
+import {
+  addRunResult,
+  addTickFigures,
+  type RunFigures,
+  type TickFigures,
+  tickFigures,
+} from "../figures.js";
 import { consumeLocalDelivery, createInvoker } from "../invoke/invoker.js";
 import type { Logger, LogLevel } from "../logger.js";
 import type { JobLookup } from "../registry/types.js";
 import type { ScheduleStore } from "../store/types.js";
 import { runTick, type TickOptions, type TickSummary } from "../tick/tick.js";
-import { createConsoleLogger, formatRunLine, type LineFormat } from "./output.js";
+import {
+  createConsoleLogger,
+  formatRunLine,
+  formatSummaryLine,
+  type LineFormat,
+} from "./output.js";
 
 /** Options of {@link startLocalScheduler}. */
 export interface LocalSchedulerOptions {
@@ -46,7 +58,16 @@ export interface LocalSchedulerOptions {
    * none; what is in the queue when the process stops is then lost.
    */
   readonly journal?: LocalJournal;
+  /**
+   * How often a summary line (the figures the Lambdas publish as metrics) is printed, in ms of
+   * the clock; one is also printed at stop. Default {@link LOCAL_SUMMARY_EVERY_MS}; 0 turns
+   * them off.
+   */
+  readonly summaryEveryMs?: number;
 }
+
+/** How often local mode prints its summary line by default. */
+export const LOCAL_SUMMARY_EVERY_MS = 60_000;
 
 /**
  * Tick defaults in local mode. No lookahead: the runner wakes on time, so precise schedules are
@@ -98,6 +119,19 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     ...(options.format === undefined ? {} : { format: options.format }),
   });
   const publisher = createLogErrorPublisher(logger);
+  const summaryEveryMs = options.summaryEveryMs ?? LOCAL_SUMMARY_EVERY_MS;
+  // The figures since the last summary line.
+  let period = {
+    from: clock.now().getTime(),
+    ticks: 0,
+    tick: undefined as TickFigures | undefined,
+    runs: new Map() as RunFigures,
+  };
+  const summarise = (): void => {
+    const to = clock.now().getTime();
+    if (summaryEveryMs > 0) write(formatSummaryLine({ ...period, to }, options.format));
+    period = { from: to, ticks: 0, tick: undefined, runs: new Map() };
+  };
   const invoker = createInvoker({
     store,
     clock,
@@ -112,6 +146,7 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     consumer: (delivery) =>
       consumeLocalDelivery(invoker, delivery, {
         onResult: (result) => {
+          addRunResult(period.runs, result);
           const line = formatRunLine(delivery.envelope, result, clock.now(), options.format);
           if (line !== undefined) write(line);
         },
@@ -161,6 +196,7 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     while (!stopping) {
       let claimedAny = false;
       try {
+        const startedAt = clock.now().getTime();
         const summary = await runTick(
           { store, dispatcher, clock, reporter: publisher, logger },
           {
@@ -170,18 +206,26 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
           },
         );
         claimedAny = summary.claimed > 0;
+        period.ticks += 1;
+        period.tick = addTickFigures(
+          period.tick,
+          tickFigures(summary, startedAt, clock.now().getTime()),
+        );
         options.onTick?.(summary);
       } catch (error) {
         logger.error("tick failed; trying again shortly", { error });
       }
       // Runs handed over by `run` or `tick` in another process on the same file.
       loadJournal();
+      if (summaryEveryMs > 0 && clock.now().getTime() - period.from >= summaryEveryMs) summarise();
       if (stopping) break;
       const delay = await untilNextDue(claimedAny).catch(() => maxSleepMs);
       if (!stopping) await sleep(delay);
     }
   };
-  const stopped = loop().then(() => dispatcher.close());
+  const stopped = loop()
+    .then(() => dispatcher.close())
+    .then(summarise);
 
   return {
     dispatcher,

@@ -144,6 +144,9 @@ async function claimShard(tick: TickRun, shard: number): Promise<boolean> {
       }
       tick.seen.add(record.id);
       summary.read += 1;
+      if (record.dueAt !== undefined && record.dueAt <= now) {
+        summary.oldestDueAt = Math.min(summary.oldestDueAt ?? record.dueAt, record.dueAt);
+      }
       await tick.pool.start(() => claimOne(tick, record));
     }
     if (stopped) break;

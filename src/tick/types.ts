@@ -91,6 +91,11 @@ export interface TickSummary {
   busy: number;
   /** Shards handed to other workers. */
   handedOff: number[];
+  /**
+   * Epoch ms at which the oldest schedule read this tick fell due (its `dueAt`, at or before
+   * the tick's time); undefined when none was. The tick's time minus it is how late the tick is.
+   */
+  oldestDueAt: number | undefined;
 }
 
 /** A summary of nothing done yet. */
@@ -108,6 +113,7 @@ export function emptySummary(): TickSummary {
     failed: 0,
     busy: 0,
     handedOff: [],
+    oldestDueAt: undefined,
   };
 }
 
