@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { SchedulerError } from "../errors.js";
 import { addCommand } from "./commands/add.js";
+import { backfillCommand } from "./commands/backfill.js";
 import { buildCommand } from "./commands/build.js";
 import { createTableCommand } from "./commands/create-table.js";
 import { deployCommand } from "./commands/deploy.js";
@@ -42,6 +43,7 @@ const COMMANDS: readonly (() => Command)[] = [
   pauseCommand,
   resumeCommand,
   runCommand,
+  backfillCommand,
   listCommand,
   showCommand,
   historyCommand,

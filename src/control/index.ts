@@ -3,6 +3,16 @@
  * its store (and clock, and the known jobs) as arguments and validates before it writes.
  */
 
+export {
+  BACKFILL_MAX_LIMIT,
+  BACKFILL_OUTCOME,
+  type BackfillItem,
+  type BackfillOptions,
+  type BackfillOutcome,
+  type BackfillResult,
+  backfill,
+  DEFAULT_BACKFILL_MAX,
+} from "./backfill.js";
 export type { ControlDependencies } from "./deps.js";
 export {
   canonicalJson,

@@ -53,31 +53,68 @@ export async function runNow(
   const run = await createManualRun({ ...record, payload }, now, deps);
   if (deps.dispatcher === undefined) return { run, dispatched: false };
 
-  const sent = await deps.dispatcher
-    .dispatch([
-      dispatchOf(run, now, record.overlap === undefined ? {} : { overlap: record.overlap }),
-    ])
-    .then((result) => result.failed[0]?.error)
-    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-  if (sent !== undefined) {
+  const [sent] = await sendManualRuns([run], record, now, { ...deps, dispatcher: deps.dispatcher });
+  if (sent?.error !== undefined) {
     throw new DispatchError(
-      `run ${run.runId} was recorded but could not be sent (${sent.message}); it stays PENDING and is not sent again: ask for the run once more`,
-      { cause: sent },
+      `run ${run.runId} was recorded but could not be sent (${sent.error.message}); it stays PENDING and is not sent again: ask for the run once more`,
+      { cause: sent.error },
     );
   }
+  return { run: sent?.run ?? run, dispatched: true };
+}
+
+/** One manual run after {@link sendManualRuns}: as last written, and why it was not sent. */
+export interface SentRun {
+  readonly run: RunRecord;
+  /** Set when the transport refused it: it stays PENDING. */
+  readonly error?: Error;
+}
+
+/**
+ * Hands manual PENDING runs to the dispatcher in one batch, their envelopes carrying the
+ * schedule's overlap policy, and records each one sent DISPATCHED. Without a dispatcher they
+ * stay PENDING (no error). A run already started by the invoke side counts as sent.
+ */
+export async function sendManualRuns(
+  runs: readonly RunRecord[],
+  record: ScheduleRecord,
+  now: number,
+  deps: ControlDependencies & { readonly dispatcher?: Dispatcher },
+): Promise<SentRun[]> {
+  if (runs.length === 0) return [];
+  const dispatcher = deps.dispatcher;
+  if (dispatcher === undefined) return runs.map((run) => ({ run }));
+  const facts = record.overlap === undefined ? {} : { overlap: record.overlap };
+  const refused = new Map<string, Error>();
   try {
-    const dispatched = await deps.store.updateRun(
-      run.scheduleId,
-      run.scheduledAt,
-      { status: RUN_STATUS.DISPATCHED, dispatchedAt: now, updatedAt: now },
-      { expect: [RUN_STATUS.PENDING] },
-    );
-    return { run: dispatched, dispatched: true };
+    const result = await dispatcher.dispatch(runs.map((run) => dispatchOf(run, now, facts)));
+    for (const failure of result.failed) refused.set(failure.runId, failure.error);
   } catch (error) {
-    // Already started by the invoke side: it was delivered.
-    if (error instanceof ConflictError) return { run, dispatched: true };
-    throw error;
+    const cause = error instanceof Error ? error : new Error(String(error));
+    for (const run of runs) refused.set(run.runId, cause);
   }
+  const sent: SentRun[] = [];
+  for (const run of runs) {
+    const error = refused.get(run.runId);
+    if (error !== undefined) {
+      sent.push({ run, error });
+      continue;
+    }
+    try {
+      const dispatched = await deps.store.updateRun(
+        run.scheduleId,
+        run.scheduledAt,
+        { status: RUN_STATUS.DISPATCHED, dispatchedAt: now, updatedAt: now },
+        { expect: [RUN_STATUS.PENDING] },
+      );
+      sent.push({ run: dispatched });
+    } catch (error) {
+      // Already started by the invoke side: it was delivered.
+      if (!(error instanceof ConflictError)) throw error;
+      sent.push({ run });
+    }
+  }
+  return sent;
 }
 
 /** Creates the manual run at `now`, one millisecond later if that instant is taken. */
