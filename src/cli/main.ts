@@ -30,6 +30,7 @@ import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
 import { updateCommand } from "./commands/update.js";
 import { validateCommand } from "./commands/validate.js";
+import { whyCommand } from "./commands/why.js";
 import { colorEnabled, endQuietlyOnClosedPipe, type OutputStreams } from "./output.js";
 import { EXIT_CODE, type ExitCode } from "./usage.js";
 
@@ -47,6 +48,7 @@ const COMMANDS: readonly (() => Command)[] = [
   listCommand,
   showCommand,
   historyCommand,
+  whyCommand,
   jobsCommand,
   exportCommand,
   importCommand,

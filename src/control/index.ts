@@ -15,6 +15,15 @@ export {
 } from "./backfill.js";
 export type { ControlDependencies } from "./deps.js";
 export {
+  type Explanation,
+  explain,
+  WHY_REASON,
+  WHY_VERDICT,
+  type WhyReason,
+  type WhyReasonKind,
+  type WhyVerdict,
+} from "./explain.js";
+export {
   canonicalJson,
   deriveScheduleId,
   type Instant,
