@@ -7,6 +7,8 @@
  * Import your jobs module next to this handler (the bundle's entry does), so that their
  * `defineJob` calls have registered before the first batch.
  */
+import type { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy, { type MiddyfiedHandler } from "@middy/core";
@@ -17,11 +19,11 @@ import { createSqsRetryScheduler } from "../dispatch/visibility.js";
 import { boolEnv, ENV, intEnv, listEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { addRunResult, type RunFigures } from "../figures.js";
 import { createInvoker, type InvokerOptions } from "../invoke/invoker.js";
-import { createJsonLogger } from "../logger.js";
 import { metricsFromEnvironment, publishRunMetrics } from "../metrics.js";
 import { errorCapture } from "../middleware/error-capture.js";
 import { inputOutputLogging } from "../middleware/input-output-logging.js";
 import { snsErrorRepublish } from "../middleware/sns-error-republish.js";
+import { createPowertoolsLogger, powertoolsAdapter } from "../powertools-logger.js";
 
 /** Options of {@link createInvokeHandler}: the core's, plus logging. */
 export interface InvokeHandlerOptions extends InvokerOptions {
@@ -40,6 +42,11 @@ export interface InvokeHandlerOptions extends InvokerOptions {
    * none.
    */
   readonly metrics?: Metrics;
+  /**
+   * The Powertools logger whose lines get the Lambda context (`injectLambdaContext`); `logger`
+   * defaults to it. Default: one of service `lambda-scheduler` (see powertools-logger.ts).
+   */
+  readonly powertoolsLogger?: PowertoolsLogger;
 }
 
 /** The invoke handler: SQS batch in, partial batch failures out. */
@@ -63,9 +70,11 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
     logInputOutput = true,
     logPayloads = false,
     metrics,
+    powertoolsLogger,
     ...invokerOptions
   } = options;
-  const logger = invokerOptions.logger ?? createJsonLogger({ fields: { handler: "invoke" } });
+  const powertools = powertoolsLogger ?? createPowertoolsLogger("invoke");
+  const logger = invokerOptions.logger ?? powertoolsAdapter(powertools);
   // One batch at a time per container: the figures of the batch in progress.
   let figures: RunFigures = new Map();
   const invoker = createInvoker({
@@ -88,6 +97,8 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
     return settled as unknown as SQSBatchResponse;
   };
   const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>(processBatch);
+  // First, so that every line of the invocation, the other middleware's included, has it.
+  handler.use(injectLambdaContext(powertools));
   if (metrics !== undefined) handler.use(logMetrics(metrics));
   if (logInputOutput) handler.use(inputOutputLogging({ payloads: logPayloads, mask }));
   // The core has logged each failed record already, with its run.
@@ -101,7 +112,8 @@ export function createInvokeHandler(options: InvokeHandlerOptions): InvokeHandle
 
 /** Builds the invoke handler from the Lambda's environment variables. */
 export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env): InvokeHandler {
-  const logger = createJsonLogger({ fields: { handler: "invoke" } });
+  const powertools = createPowertoolsLogger("invoke", env);
+  const logger = powertoolsAdapter(powertools);
   return createInvokeHandler({
     store: storeFromEnvironment(env),
     errorPublisher: createSnsErrorPublisher({
@@ -114,6 +126,7 @@ export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.en
     logPayloads: boolEnv(ENV.logPayloads, false, env),
     mask: listEnv(ENV.logMask, env),
     logger,
+    powertoolsLogger: powertools,
     metrics: metricsFromEnvironment(env),
   });
 }

@@ -13,6 +13,8 @@
  * and the shard queue from the environment once per container, and gives the core the time it
  * has left.
  */
+import type { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy, { type MiddyfiedHandler } from "@middy/core";
@@ -25,9 +27,9 @@ import { createSnsDispatcher } from "../dispatch/sns.js";
 import { createSqsDispatcher } from "../dispatch/sqs.js";
 import { ENV, intEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { tickFigures } from "../figures.js";
-import { createJsonLogger } from "../logger.js";
 import { addTickMetrics, metricsFromEnvironment } from "../metrics.js";
 import { errorCapture } from "../middleware/error-capture.js";
+import { createPowertoolsLogger, powertoolsAdapter } from "../powertools-logger.js";
 import {
   type FanOut,
   runTick,
@@ -56,6 +58,11 @@ export interface TickHandlerOptions extends TickDependencies {
    * the `logMetrics` middleware at the end of each invocation). Default none.
    */
   readonly metrics?: Metrics;
+  /**
+   * The Powertools logger whose lines get the Lambda context (`injectLambdaContext`); `logger`
+   * defaults to it. Default: one of service `lambda-scheduler` (see powertools-logger.ts).
+   */
+  readonly powertoolsLogger?: PowertoolsLogger;
 }
 
 /** The tick handler: the schedule rule's event or a shard-queue batch in, the summary out. */
@@ -77,9 +84,11 @@ export function createTickHandler(options: TickHandlerOptions): TickHandler {
     deadlineMarginMs = DEADLINE_MARGIN_MS,
     shardQueue,
     metrics,
+    powertoolsLogger,
     ...deps
   } = options;
-  const logger = deps.logger ?? createJsonLogger({ fields: { handler: "tick" } });
+  const powertools = powertoolsLogger ?? createPowertoolsLogger("tick");
+  const logger = deps.logger ?? powertoolsAdapter(powertools);
   const runOnce = async (event: unknown, context: Context): Promise<TickSummary> => {
     const remaining = context.getRemainingTimeInMillis();
     const startedAt = deps.clock.now().getTime();
@@ -110,7 +119,10 @@ export function createTickHandler(options: TickHandlerOptions): TickHandler {
     });
     return summary;
   };
-  const handler = middy<unknown, TickSummary, Error, Context>(runOnce);
+  // First, so that every line of the invocation, the other middleware's included, has it.
+  const handler = middy<unknown, TickSummary, Error, Context>(runOnce).use(
+    injectLambdaContext(powertools),
+  );
   if (metrics !== undefined) handler.use(logMetrics(metrics));
   return handler.use(errorCapture({ logger }));
 }
@@ -145,7 +157,8 @@ export function shardsOf(event: unknown, logger: TickLogger): number[] | undefin
 
 /** Builds the tick handler from the Lambda's environment variables (see environment.ts). */
 export function tickHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env): TickHandler {
-  const logger = createJsonLogger({ fields: { handler: "tick" } });
+  const powertools = createPowertoolsLogger("tick", env);
+  const logger = powertoolsAdapter(powertools);
   return createTickHandler({
     store: storeFromEnvironment(env),
     dispatcher: createRoutingDispatcher({
@@ -158,6 +171,7 @@ export function tickHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     shardQueue: createShardQueue({ queueUrl: requireEnv(ENV.tickShardsQueueUrl, env) }),
     tick: { runRetentionMs: intEnv(ENV.runRetentionDays, 30, env) * 86_400_000 },
     metrics: metricsFromEnvironment(env),
+    powertoolsLogger: powertools,
   });
 }
 
