@@ -18,7 +18,14 @@ function devUntilFirstRun(cli: Cli, args: readonly string[]): Promise<Session> {
     const child = spawn(process.execPath, [CLI, "dev", ...args], { cwd: cli.cwd });
     let stdout = "";
     let stderr = "";
-    const stop = (): void => void child.kill("SIGINT");
+    let stopping = false;
+    // Once: a second Ctrl-C ends the process without letting it finish (the summary line
+    // printed at stop arrives after the run line).
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      child.kill("SIGINT");
+    };
     const timer = setTimeout(stop, 20_000);
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -58,7 +65,10 @@ describe("dev --json", () => {
     expect(session.code).toBe(0);
     const lines = session.stdout.trimEnd().split("\n");
     const objects = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(objects.every((object) => object.type === "run" || object.type === "log")).toBe(true);
+    expect(objects.every((object) => ["run", "log", "summary"].includes(String(object.type)))).toBe(
+      true,
+    );
+    expect(objects.at(-1)).toMatchObject({ type: "summary", jobs: { greet: { started: 1 } } });
     expect(objects.find((object) => object.type === "run")).toMatchObject({
       scheduleId: "hello",
       job: "greet",
