@@ -1,14 +1,4 @@
-import {
-  ListEventSourceMappingsCommand,
-  UpdateEventSourceMappingCommand,
-} from "@aws-sdk/client-lambda";
-import { SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-} from "@aws-sdk/client-sqs";
+import { type Message, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleInput } from "../../src/control/input.js";
 import { createSchedule } from "../../src/control/schedules.js";
@@ -24,7 +14,13 @@ import { awsEndpoint } from "../support/aws.js";
 import { envelope, scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
 import { type ApiCall, deniedBy, type RecordingProxy, startRecordingProxy } from "./api-calls.js";
 import { runBundle } from "./run-bundle.js";
-import { resolvedRolePolicy, STACK_ACCOUNT, STACK_REGION, useDeployedStack } from "./stack.js";
+import {
+  completeOnEmulator,
+  resolvedRolePolicy,
+  STACK_ACCOUNT,
+  STACK_REGION,
+  useDeployedStack,
+} from "./stack.js";
 
 const deployed = useDeployedStack();
 const { dynamodb, lambda, sqs, sns, physicalId, functionConfiguration, queueAttributes } = deployed;
@@ -42,51 +38,7 @@ describe("the built bundles on the deployed stack", () => {
   let proxy: RecordingProxy;
 
   beforeAll(async () => {
-    // The test plays the part of Lambda's SQS poller. The emulator's own poller would take
-    // each message, fail to run the function (it runs no code) and put it back, adding a
-    // receive that no real delivery made. The tick function has one too: the shard queue's.
-    for (const fn of ["InvokeFunction", "TickFunction"]) {
-      const { EventSourceMappings } = await lambda.send(
-        new ListEventSourceMappingsCommand({ FunctionName: physicalId(fn) }),
-      );
-      for (const mapping of EventSourceMappings ?? []) {
-        await lambda.send(
-          new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }),
-        );
-      }
-    }
-    // What CloudFormation would have made of the two resources the emulator skips.
-    const queueUrl = deployed.stack.outputs.InvocationsQueueUrl ?? "";
-    const queue = await queueAttributes(queueUrl);
-    await sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "sns.amazonaws.com" },
-                Action: "sqs:SendMessage",
-                Resource: queue.QueueArn,
-                Condition: {
-                  ArnEquals: { "aws:SourceArn": deployed.stack.outputs.InvocationsTopicArn },
-                },
-              },
-            ],
-          }),
-        },
-      }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: deployed.stack.outputs.InvocationsTopicArn,
-        Protocol: "sqs",
-        Endpoint: queue.QueueArn,
-        Attributes: { RawMessageDelivery: "true" },
-      }),
-    );
+    await completeOnEmulator(deployed.stack, { lambda, sqs, sns });
     store = createDynamoStore({
       tableName: deployed.stack.outputs.ScheduleTableName ?? "",
       client: dynamodb,

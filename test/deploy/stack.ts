@@ -21,10 +21,16 @@ import {
   type FunctionConfiguration,
   GetFunctionConfigurationCommand,
   LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll } from "vitest";
 import { awsClientConfig, uniqueName } from "../support/aws.js";
 import type { PolicyDocument } from "./api-calls.js";
@@ -226,6 +232,61 @@ export function physicalIdOf(stack: DeployedStack, logicalId: string): string {
   const found = stack.resources.find((r) => r.LogicalResourceId === logicalId);
   if (found?.PhysicalResourceId === undefined) throw new Error(`the stack has no ${logicalId}`);
   return found.PhysicalResourceId;
+}
+
+/**
+ * What the emulator leaves undone on a deployed stack, done by hand: its own SQS poller is
+ * turned off on both functions (it would take each message, run no code and put it back, so the
+ * tests play Lambda's poller), and the invocations queue gets the policy and the SNS
+ * subscription its CloudFormation skips.
+ */
+export async function completeOnEmulator(
+  stack: DeployedStack,
+  clients: { readonly lambda: LambdaClient; readonly sqs: SQSClient; readonly sns: SNSClient },
+): Promise<void> {
+  const { lambda, sqs, sns } = clients;
+  for (const fn of ["InvokeFunction", "TickFunction"]) {
+    const { EventSourceMappings = [] } = await lambda.send(
+      new ListEventSourceMappingsCommand({ FunctionName: physicalIdOf(stack, fn) }),
+    );
+    for (const mapping of EventSourceMappings) {
+      await lambda.send(
+        new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }),
+      );
+    }
+  }
+  const queueUrl = stack.outputs.InvocationsQueueUrl ?? "";
+  const topicArn = stack.outputs.InvocationsTopicArn ?? "";
+  const { Attributes: queue = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "sns.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: queue.QueueArn,
+              Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+            },
+          ],
+        }),
+      },
+    }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: "sqs",
+      Endpoint: queue.QueueArn,
+      Attributes: { RawMessageDelivery: "true" },
+    }),
+  );
 }
 
 /** A statement of a role's inline policy, as the template writes it. */

@@ -19,22 +19,13 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  ListEventSourceMappingsCommand,
-  UpdateEventSourceMappingCommand,
-} from "@aws-sdk/client-lambda";
-import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBundle } from "../deploy/run-bundle.js";
 import {
+  completeOnEmulator,
   type DeployedStack,
   deployStack,
   physicalIdOf,
@@ -156,49 +147,11 @@ describe("a new user's project, from npm pack to a SUCCEEDED run on the emulator
     }
     const table = stack.outputs.ScheduleTableName ?? "";
     const queueUrl = stack.outputs.InvocationsQueueUrl ?? "";
-    const topicArn = stack.outputs.InvocationsTopicArn ?? "";
+    const _topicArn = stack.outputs.InvocationsTopicArn ?? "";
 
-    // The test is Lambda's SQS poller (the emulator's own would take the messages and run
-    // nothing), and makes the SNS subscription the emulator's CloudFormation skips.
-    for (const fn of ["InvokeFunction", "TickFunction"]) {
-      const { EventSourceMappings = [] } = await lambda.send(
-        new ListEventSourceMappingsCommand({ FunctionName: physicalIdOf(stack, fn) }),
-      );
-      for (const mapping of EventSourceMappings) {
-        await lambda.send(
-          new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }),
-        );
-      }
-    }
+    await completeOnEmulator(stack, { lambda, sqs, sns });
     const { Attributes: queue = {} } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    await sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "sns.amazonaws.com" },
-                Action: "sqs:SendMessage",
-                Resource: queue.QueueArn,
-                Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
-              },
-            ],
-          }),
-        },
-      }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: "sqs",
-        Endpoint: queue.QueueArn,
-        Attributes: { RawMessageDelivery: "true" },
-      }),
     );
 
     // The scaffolded schedules, checked against the scaffolded jobs, into the deployed table.
