@@ -3,10 +3,9 @@
 // DynamoDB Local ships inside the npm package below; only its tarball is fetched (npm pack),
 // not the package's own dependency tree, and it is kept under .lambda-scheduler/.
 import { execFileSync, spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { freePort } from "./ports.mjs";
+import { freePort, stopperOf } from "./ports.mjs";
 
 const PACKAGE = "amplify-dynamodb-simulator@2.9.30";
 const HOME = resolve(".lambda-scheduler/dynamodb-local");
@@ -45,18 +44,7 @@ export async function startDynamoDbLocal() {
     ],
     { cwd: dir, stdio: "ignore" },
   );
-  const exited = once(child, "exit");
-  // If the bench process ends without stopping it (an uncaught error), it must not outlive it.
-  const orphan = () => child.kill("SIGKILL");
-  process.once("exit", orphan);
-  const stop = async () => {
-    process.removeListener("exit", orphan);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopperOf(child);
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

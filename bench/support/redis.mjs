@@ -1,9 +1,8 @@
 // Starts a throwaway Redis (redis-server from the system: `apt-get install redis-server`) for the
 // BullMQ comparison: on 127.0.0.1, a free port, nothing written to disk. The caller stops it.
 import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { connect } from "node:net";
-import { freePort } from "./ports.mjs";
+import { freePort, stopperOf } from "./ports.mjs";
 
 /** Whether redis-server can be run here. */
 export function redisInstalled() {
@@ -32,18 +31,7 @@ export async function startRedis() {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   );
-  const exited = once(child, "exit");
-  // If the bench process ends without stopping it (an uncaught error), it must not outlive it.
-  const orphan = () => child.kill("SIGKILL");
-  process.once("exit", orphan);
-  const stop = async () => {
-    process.removeListener("exit", orphan);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopperOf(child);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
