@@ -149,6 +149,11 @@ export class DeadlinePassedError extends SchedulerError {
   override name = "DeadlinePassedError";
 }
 
+/** An occurrence did not start because of its schedule's overlap policy (skipped, or waiting). */
+export class OverlapError extends SchedulerError {
+  override name = "OverlapError";
+}
+
 /** A configuration value (environment variable, handler option) is missing or malformed. */
 export class ConfigurationError extends SchedulerError {
   override name = "ConfigurationError";

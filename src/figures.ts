@@ -86,7 +86,7 @@ export type RunFigures = Map<string, JobRunFigures>;
 
 /**
  * Adds one delivery's result to `figures` (by the job of its run). Deliveries that began no
- * attempt (a duplicate, a busy or orphaned run, a dead-lettering message, an overlap skip)
+ * attempt (a duplicate, a busy or orphaned run, a dead-lettering message, an overlap skip or wait)
  * are not runs started and add nothing.
  *
  * @example
@@ -104,6 +104,7 @@ export function addRunResult(figures: RunFigures, result: InvokeResult): void {
     case "failed-final":
       break;
     case "skipped":
+    case "buffered":
     case "duplicate":
     case "busy":
     case "dead-letter":

@@ -22,6 +22,7 @@ import type { RunRecord, ScheduleStore } from "../store/types.js";
 const RETRIED: ReadonlySet<InvokeOutcome> = new Set([
   INVOKE_OUTCOME.failedRetry,
   INVOKE_OUTCOME.busy,
+  INVOKE_OUTCOME.buffered,
 ]);
 
 /** Runs executed in this process, and a way to wait for them. */
@@ -62,6 +63,8 @@ export function createInProcessRunner(options: {
     logDeliveries: false,
     // The run line says that a run failed, and why; a second report would repeat it.
     errorPublisher: { publish: async () => {} },
+    // Sends a run waiting under overlap buffer-one when the run it waits for ends.
+    dispatcher: { dispatch: (dispatches) => dispatcher.dispatch(dispatches) },
   });
   const runs = new Map<string, RunRecord>();
   const dispatcher = createLocalDispatcher({

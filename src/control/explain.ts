@@ -41,6 +41,7 @@ export const WHY_REASON = {
   missed: "missed",
   expired: "expired",
   skipped: "skipped",
+  buffered: "buffered",
   collapsed: "collapsed",
   jitter: "jitter",
   ran: "ran",
@@ -256,7 +257,7 @@ function runReason(run: RunRecord): [WhyVerdict, WhyReason[]] {
         [
           {
             kind: WHY_REASON.skipped,
-            message: `skipped by overlap: the previous run was still RUNNING${why}`,
+            message: `skipped by overlap${why === "" ? ": the previous run was still RUNNING" : why}`,
             evidence,
           },
         ],
@@ -265,6 +266,17 @@ function runReason(run: RunRecord): [WhyVerdict, WhyReason[]] {
       return [
         WHY_VERDICT.notRun,
         [{ kind: WHY_REASON.expired, message: `recorded EXPIRED${why}`, evidence }],
+      ];
+    case RUN_STATUS.BUFFERED:
+      return [
+        WHY_VERDICT.notYet,
+        [
+          {
+            kind: WHY_REASON.buffered,
+            message: `buffered by overlap buffer-one since ${isoOf(run.updatedAt)}: it starts when the previous run ends`,
+            evidence,
+          },
+        ],
       ];
     case RUN_STATUS.PENDING:
     case RUN_STATUS.DISPATCHED:

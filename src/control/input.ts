@@ -49,7 +49,8 @@ export interface ScheduleInput {
   readonly overlap?: Overlap;
   /**
    * `failures` keeps records of runs that did not succeed only: a run that succeeds costs one
-   * write fewer. Not with overlap `skip`, which reads the previous run's record. Default `all`.
+   * write fewer. Not with overlap `skip` or `buffer-one`, which read the previous run's record.
+   * Default `all`.
    */
   readonly history?: History;
   /** Delay each occurrence by a stable pseudo-random 0..jitterMs. */
@@ -275,15 +276,15 @@ export async function validateDefinition(
 }
 
 /**
- * The history setting, refused with overlap `skip`: that check reads the previous run's record,
- * which a successful run under `failures` does not leave.
+ * The history setting, refused with overlap `skip` or `buffer-one`: their check reads the
+ * previous run's record, which a successful run under `failures` does not leave.
  */
 function historyOf(input: Omit<ScheduleInput, "id">, job: Job | undefined): History {
   const history = oneOf(input.history ?? HISTORY.all, HISTORY, "history");
   const overlap = input.overlap ?? job?.overlap;
-  if (history === HISTORY.failures && overlap === OVERLAP.skip) {
+  if (history === HISTORY.failures && (overlap === OVERLAP.skip || overlap === OVERLAP.bufferOne)) {
     refuse(
-      'history "failures" cannot go with overlap "skip": the overlap check reads the previous run\'s record, which a successful run does not leave; use history "all", or overlap "allow"',
+      `history "failures" cannot go with overlap "${overlap}": the overlap check reads the previous run's record, which a successful run does not leave; use history "all", or overlap "allow"`,
       "history",
     );
   }

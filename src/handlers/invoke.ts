@@ -15,6 +15,7 @@ import middy, { type MiddyfiedHandler } from "@middy/core";
 import sqsPartialBatchFailure from "@middy/sqs-partial-batch-failure";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createSnsErrorPublisher } from "../dispatch/errors-topic.js";
+import { createSqsDispatcher } from "../dispatch/sqs.js";
 import { createSqsRetryScheduler } from "../dispatch/visibility.js";
 import { boolEnv, ENV, intEnv, listEnv, requireEnv, storeFromEnvironment } from "../environment.js";
 import { addRunResult, type RunFigures } from "../figures.js";
@@ -121,6 +122,11 @@ export function invokeHandlerFromEnvironment(env: NodeJS.ProcessEnv = process.en
       logger,
     }),
     retryScheduler: createSqsRetryScheduler(),
+    // A run waiting under overlap buffer-one is sent straight to the queue when the run it
+    // waits for ends.
+    ...(env[ENV.invocationsQueueUrl]
+      ? { dispatcher: createSqsDispatcher({ queueUrl: requireEnv(ENV.invocationsQueueUrl, env) }) }
+      : {}),
     retentionDays: intEnv(ENV.runRetentionDays, 30, env),
     ...(env[ENV.maxReceiveCount] ? { maxReceiveCount: intEnv(ENV.maxReceiveCount, 1, env) } : {}),
     logPayloads: boolEnv(ENV.logPayloads, false, env),

@@ -15,12 +15,12 @@ import {
 } from "./delivery.js";
 
 /**
- * Whether a success leaves no record. Overlap "skip" reads the previous run's record, so it
- * keeps every record even when a schedule asks otherwise (creation refuses the pair when it knows
+ * Whether a success leaves no record. Overlap "skip" and "buffer-one" read the previous run's
+ * record, so they keep every record even when a schedule asks otherwise (creation refuses the pair when it knows
  * the job; this covers a job whose policy changed since).
  */
 export function keepsFailuresOnly(envelope: Envelope, job: Job): boolean {
-  return envelope.history === "failures" && (envelope.overlap ?? job.overlap) !== OVERLAP.skip;
+  return envelope.history === "failures" && (envelope.overlap ?? job.overlap) === OVERLAP.allow;
 }
 
 /** Runs the job of a started run and records how it went. */

@@ -11,7 +11,7 @@ import {
   type FailureEvent,
   type FailureEventType,
 } from "../dispatch/errors-topic.js";
-import type { Envelope } from "../dispatch/types.js";
+import type { Dispatcher, Envelope } from "../dispatch/types.js";
 import { MAX_VISIBILITY_SECONDS } from "../dispatch/visibility.js";
 import { ConflictError, SchedulerError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -32,8 +32,16 @@ import {
 export const INVOKE_OUTCOME = {
   /** The job ran and succeeded; the run is SUCCEEDED. */
   succeeded: "succeeded",
-  /** Overlap `skip`: the schedule's previous run was still RUNNING; the run is SKIPPED. */
+  /**
+   * Not run: overlap `skip` while the schedule's previous run was RUNNING, or `buffer-one` while
+   * another run already waited; the run is SKIPPED. Also a deadline run delivered too late.
+   */
   skipped: "skipped",
+  /**
+   * Overlap `buffer-one`: the previous run is RUNNING, so the run is BUFFERED. The run that
+   * ends sends it again; its own message comes back once that run must be over, in case not.
+   */
+  buffered: "buffered",
   /** The run had already ended (SUCCEEDED, SKIPPED, MISSED, EXPIRED): a redelivery, ignored. */
   duplicate: "duplicate",
   /** Another delivery is running this run; this message comes back once that one must be over. */
@@ -82,6 +90,7 @@ export function isAcknowledged(outcome: InvokeOutcome): boolean {
     case INVOKE_OUTCOME.orphaned:
       return true;
     case INVOKE_OUTCOME.busy:
+    case INVOKE_OUTCOME.buffered:
     case INVOKE_OUTCOME.failedRetry:
     case INVOKE_OUTCOME.failedFinal:
     case INVOKE_OUTCOME.deadLetter:
@@ -127,6 +136,8 @@ export interface InvokeDeps {
   readonly maxReceiveCount: number | undefined;
   /** Whether each delivery ends with a `delivery <outcome>` log line. */
   readonly logDeliveries: boolean;
+  /** Sends a run that waited under overlap `buffer-one` once the run it waited for ends. */
+  readonly dispatcher: Dispatcher | undefined;
 }
 
 /**
@@ -137,6 +148,7 @@ export const STARTABLE: readonly RunStatus[] = [
   RUN_STATUS.PENDING,
   RUN_STATUS.DISPATCHED,
   RUN_STATUS.RETRYING,
+  RUN_STATUS.BUFFERED,
 ];
 
 /** Builds the helpers one delivery's flow uses. */
@@ -246,14 +258,20 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     return done(INVOKE_OUTCOME.deadLetter, run, error);
   };
 
-  /** Another delivery holds the run: look again once it must be over. */
-  const busy = async (run: RunRecord, job: Job | undefined): Promise<InvokeResult> => {
+  /** Hides the message until the RUNNING `run` must be over; returns the seconds. */
+  const hideUntilStale = async (run: RunRecord, job: Job | undefined): Promise<number> => {
     const staleAt = (run.startedAt ?? now()) + staleAfterMs(job, deps.graceSeconds);
     const seconds = Math.min(
       MAX_VISIBILITY_SECONDS,
       Math.max(1, Math.ceil((staleAt - now()) / 1000)),
     );
     await hide(seconds);
+    return seconds;
+  };
+
+  /** Another delivery holds the run: look again once it must be over. */
+  const busy = async (run: RunRecord, job: Job | undefined): Promise<InvokeResult> => {
+    const seconds = await hideUntilStale(run, job);
     const error = new ConflictError(
       `run "${runId}" is ${run.status} in another delivery; this message comes back in ${seconds} s to check on it`,
       { scheduleId },
@@ -384,6 +402,7 @@ export function deliveryScope(deps: InvokeDeps, envelope: Envelope, delivery: De
     finish,
     ended,
     busy,
+    hideUntilStale,
     readBack,
     ownStart,
     lost,

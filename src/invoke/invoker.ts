@@ -8,7 +8,7 @@ import { type Clock, systemClock } from "../clock.js";
 import { deliveryAttempt, envelopeFromSqsRecord, receiveCountOf } from "../dispatch/envelope.js";
 import { createLogErrorPublisher, type ErrorPublisher } from "../dispatch/errors-topic.js";
 import type { LocalDelivery } from "../dispatch/local.js";
-import type { Envelope } from "../dispatch/types.js";
+import type { Dispatcher, Envelope } from "../dispatch/types.js";
 import type { RetryScheduler } from "../dispatch/visibility.js";
 import { ConfigurationError } from "../errors.js";
 import { createJsonLogger, type Logger } from "../logger.js";
@@ -43,6 +43,12 @@ export interface InvokerOptions {
   readonly errorPublisher?: ErrorPublisher;
   /** Delays an SQS record's redelivery (backoff); without it the queue's own timeout applies. */
   readonly retryScheduler?: RetryScheduler;
+  /**
+   * Sends a run that waits under overlap `buffer-one` as soon as the run it waits for ends
+   * (straight to the queue: a `precise` dispatch). Without it, the waiting run starts when its
+   * own message comes back, once the run it waited for must be over.
+   */
+  readonly dispatcher?: Dispatcher;
   /** Default: JSON lines on standard output. */
   readonly logger?: Logger;
   /** Days a finished run is kept (its `expiresAt`). Default 30. */
@@ -178,6 +184,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
     graceSeconds: nonNegative("runningGraceSeconds", options.runningGraceSeconds ?? 60),
     finalVisibility: nonNegative("finalVisibilitySeconds", options.finalVisibilitySeconds ?? 0),
     maxReceiveCount: positiveInteger("maxReceiveCount", options.maxReceiveCount),
+    dispatcher: options.dispatcher,
   };
   const deadlineMarginMs = nonNegative("deadlineMarginMs", options.deadlineMarginMs ?? 3000);
 

@@ -10,6 +10,7 @@ import type { Envelope } from "../dispatch/types.js";
 import {
   DeadlinePassedError,
   EnvelopeError,
+  OverlapError,
   ScheduleNotFoundError,
   UnknownJobError,
 } from "../errors.js";
@@ -24,9 +25,11 @@ import {
   deliveryScope,
   INVOKE_OUTCOME,
   type InvokeDeps,
+  type InvokeOutcome,
   type InvokeResult,
   staleAfterMs,
 } from "./delivery.js";
+import { isLiveRunning, overlapDecision, wakeBuffered } from "./overlap.js";
 
 /**
  * Processes one delivery; see `createInvoker` for what it does. Its first write starts the run;
@@ -41,7 +44,9 @@ export async function processEnvelope(
 ): Promise<InvokeResult> {
   const scope = deliveryScope(deps, envelope, delivery);
   try {
-    return await startAndRun(deps, scope, envelope, delivery);
+    const result = await startAndRun(deps, scope, envelope, delivery);
+    await wakeWaiting(deps, scope, envelope, result);
+    return result;
   } catch (error) {
     // Only the store throws here (a wrong table, a missing IAM action, an outage): say so once,
     // with the run, since nothing else on the way out logs a SchedulerError of a record.
@@ -55,6 +60,46 @@ export async function processEnvelope(
       FAILURE_EVENT_TYPE.deliveryFailed,
     );
     throw error;
+  }
+}
+
+/** Outcomes after which the run is no longer RUNNING (or was not, when a redelivery found it). */
+const LEFT_RUNNING: ReadonlySet<InvokeOutcome> = new Set([
+  INVOKE_OUTCOME.succeeded,
+  INVOKE_OUTCOME.failedRetry,
+  INVOKE_OUTCOME.failedFinal,
+  INVOKE_OUTCOME.duplicate,
+  INVOKE_OUTCOME.deadLetter,
+]);
+
+/**
+ * Under overlap `buffer-one`, sends the run that waits for this one once this one has ended. A
+ * redelivery that finds the run ended does it too: its runner may have stopped between its last
+ * write and the send. Never throws: the waiting run's own message is the fallback.
+ */
+async function wakeWaiting(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  envelope: Envelope,
+  result: InvokeResult,
+): Promise<void> {
+  const policy = envelope.overlap ?? deps.jobs.get(envelope.job)?.overlap;
+  if (policy !== OVERLAP.bufferOne || !LEFT_RUNNING.has(result.outcome)) return;
+  if (deps.dispatcher === undefined) {
+    scope.log.warn(
+      "overlap buffer-one has no dispatcher here: the run waiting for this one starts when its own message comes back",
+    );
+    return;
+  }
+  try {
+    await wakeBuffered(deps.store, deps.dispatcher, envelope, scope.log);
+  } catch (error) {
+    scope.log.warn(
+      "could not look for a run waiting for this one; its own message starts it later",
+      {
+        error,
+      },
+    );
   }
 }
 
@@ -117,16 +162,59 @@ async function startAndRun(
     await report(error, true, FAILURE_EVENT_TYPE.expired, expired);
     return done(INVOKE_OUTCOME.skipped, expired);
   }
-  if ((envelope.overlap ?? job.overlap) === OVERLAP.skip) {
-    const { items } = await store.listRuns(scheduleId, { before: scheduledAt, limit: 1 });
-    const previous = items[0];
-    if (previous?.status === RUN_STATUS.RUNNING && (previous.startedAt ?? 0) >= staleBefore) {
-      const skipped = await endUnstarted(RUN_STATUS.SKIPPED);
+  const decision = await overlapDecision(
+    store,
+    scheduleId,
+    scheduledAt,
+    envelope.overlap ?? job.overlap,
+    staleBefore,
+  );
+  switch (decision.kind) {
+    case "start":
+      break;
+    case "skip": {
+      const { blocker, waiting } = decision;
+      const error =
+        waiting === undefined
+          ? undefined
+          : new OverlapError(
+              `skipped by overlap buffer-one: run ${waiting.runId} already waits for the previous run to end`,
+            );
+      const skipped = await endUnstarted(RUN_STATUS.SKIPPED, error);
       if (skipped === undefined) return lost(job);
-      scope.log.info("skipped: the previous run is still RUNNING", {
-        previousRunId: previous.runId,
-      });
+      scope.log.info(
+        waiting === undefined
+          ? "skipped: the previous run is still RUNNING"
+          : "skipped: another run already waits for the previous one",
+        { previousRunId: blocker.runId },
+      );
       return done(INVOKE_OUTCOME.skipped, skipped);
+    }
+    case "buffer": {
+      const buffered = await start({ status: RUN_STATUS.BUFFERED }, staleBefore);
+      if (buffered === undefined) return lost(job);
+      // The previous run may have ended between the read and this write, and then found no
+      // run waiting to send: look once more, after the write.
+      const blocker = await store.getRun(scheduleId, decision.blocker.scheduledAt);
+      if (isLiveRunning(blocker, staleBefore)) {
+        const seconds = await scope.hideUntilStale(blocker, job);
+        scope.log.info("buffered: it starts when the previous run ends", {
+          previousRunId: blocker.runId,
+          fallbackSeconds: seconds,
+        });
+        return done(
+          INVOKE_OUTCOME.buffered,
+          buffered,
+          new OverlapError(
+            `run ${envelope.runId} waits for run ${blocker.runId} to end; this message comes back in ${seconds} s should nothing start it sooner`,
+          ),
+        );
+      }
+      break;
+    }
+    default: {
+      const unexpected: never = decision;
+      throw new Error(`unknown overlap decision ${JSON.stringify(unexpected)}`);
     }
   }
 

@@ -119,6 +119,7 @@ function shownRun(result: InvokeResult): RunRecord | undefined {
     case "failed-retry":
     case "failed-final":
     case "skipped":
+    case "buffered":
       break;
     case "duplicate":
     case "busy":

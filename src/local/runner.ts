@@ -139,6 +139,8 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
     errorPublisher: publisher,
     // The queue dead-letters a message on this receive: its failed attempt is the last.
     maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
+    // Sends a run waiting under overlap buffer-one when the run it waits for ends.
+    dispatcher: { dispatch: (dispatches) => dispatcher.dispatch(dispatches) },
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
   });
 

@@ -4,8 +4,12 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { JsonValue } from "../json.js";
 
-/** What to do with an occurrence while the schedule's previous run is still RUNNING. */
-export const OVERLAP = { allow: "allow", skip: "skip" } as const;
+/**
+ * What to do with an occurrence while the schedule's previous run is still RUNNING: run it
+ * anyway (`allow`), drop it (`skip`, recorded SKIPPED), or hold it until that run ends
+ * (`buffer-one`, recorded BUFFERED; at most one waits, later ones are SKIPPED).
+ */
+export const OVERLAP = { allow: "allow", skip: "skip", bufferOne: "buffer-one" } as const;
 export type Overlap = (typeof OVERLAP)[keyof typeof OVERLAP];
 
 /** A structured logger: one JSON line per call, with the run's context attached. */

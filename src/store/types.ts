@@ -52,8 +52,13 @@ export const RUN_STATUS = {
   MISSED: "MISSED",
   /** Not run: a deadline schedule past its deadline. */
   EXPIRED: "EXPIRED",
-  /** Not run: overlap `skip` while the previous run was RUNNING. */
+  /**
+   * Not run: overlap `skip` while the previous run was RUNNING, or overlap `buffer-one` while
+   * another run was already waiting.
+   */
   SKIPPED: "SKIPPED",
+  /** Waiting, under overlap `buffer-one`, for the previous run to end; then it starts. */
+  BUFFERED: "BUFFERED",
 } as const;
 export type RunStatus = (typeof RUN_STATUS)[keyof typeof RUN_STATUS];
 

@@ -267,6 +267,17 @@ describe("a refused schedule writes nothing", () => {
       message: /history "failures" cannot go with overlap "skip"/,
     },
     {
+      name: 'history "failures" with overlap "buffer-one"',
+      input: {
+        job: "anything",
+        expression: "rate(1 hour)",
+        history: "failures",
+        overlap: "buffer-one",
+      },
+      error: InvalidScheduleError,
+      message: /history "failures" cannot go with overlap "buffer-one"/,
+    },
+    {
       name: "an unknown history",
       input: {
         job: "anything",

@@ -149,6 +149,17 @@ const CASES: Case[] = [
     },
   },
   {
+    reason: "buffered",
+    verdict: "not-yet",
+    at: "2026-01-05T02:00:00Z",
+    occurrence: "2026-01-05T02:00:00Z",
+    given: async (deps) => {
+      await createSchedule({ id: "s", ...hourly, overlap: "buffer-one" }, deps);
+      deps.clock.set("2026-01-05T02:00:05Z");
+      await ran(deps, "s", "2026-01-05T02:00:00Z", RUN_STATUS.BUFFERED);
+    },
+  },
+  {
     reason: "collapsed",
     verdict: "not-run",
     at: "2026-01-05T02:00:00Z",

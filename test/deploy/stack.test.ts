@@ -340,6 +340,7 @@ describe("the deployed stack", () => {
       "sqs:GetQueueAttributes",
       "sqs:GetQueueUrl",
       "sqs:ReceiveMessage",
+      "sqs:SendMessage",
     ]);
   });
 

@@ -122,7 +122,7 @@ describe("the envelope codec", () => {
     [
       "an unknown overlap",
       body({ overlap: "queue" }),
-      'envelope field "overlap" must be one of allow, skip, or absent',
+      'envelope field "overlap" must be one of allow, skip, buffer-one, or absent',
     ],
     [
       "an unknown history",
