@@ -35,6 +35,17 @@ defineJob({
   },
 });
 
+/** Runs of "local-one-at-a-time" wait while `held` is set: a long run, ended by the test. */
+let held: Promise<void> | undefined;
+defineJob({
+  name: "local-one-at-a-time",
+  overlap: "buffer-one",
+  timeoutSeconds: 60,
+  async handler() {
+    await held;
+  },
+});
+
 let dir: string;
 let path: string;
 const open: { store: ScheduleStore; journal: SqliteJournal; scheduler?: LocalScheduler }[] = [];
@@ -93,6 +104,39 @@ const runLines = (lines: readonly string[], id: string) =>
   lines.filter((line) => line.includes(` run   ${id} `));
 
 describe("local mode", () => {
+  it("under overlap buffer-one, holds one run while a long one goes on and starts it when that one ends", async () => {
+    let release = (): void => {};
+    held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const { store } = start([]);
+    await createSchedule(
+      { id: "one-at-a-time", job: "local-one-at-a-time", expression: "rate(1 second)" },
+      { store, jobs: registryJobs },
+    );
+    const runs = async () => (await store.listRuns("one-at-a-time", { limit: 100 })).items;
+    await until(async () => {
+      const statuses = (await runs()).map((run) => run.status);
+      return statuses.includes("BUFFERED") && statuses.includes("SKIPPED");
+    });
+    const waiting = (await runs()).find((run) => run.status === "BUFFERED");
+    held = undefined;
+    release();
+    await until(async () =>
+      (await runs()).some((run) => run.runId === waiting?.runId && run.status === "SUCCEEDED"),
+    );
+    // Never two at once: each run that ran started after the one before it finished.
+    const ran = (await runs())
+      .filter((run) => run.startedAt !== undefined && run.finishedAt !== undefined)
+      .sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+    for (const [before, after] of ran.slice(1).map((run, i) => [ran[i], run] as const)) {
+      expect(after.startedAt).toBeGreaterThanOrEqual(
+        before?.finishedAt ?? Number.POSITIVE_INFINITY,
+      );
+    }
+    expect(ran.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("runs a schedule within the second, logging one line per run", async () => {
     const lines: string[] = [];
     const { store } = start(lines);
