@@ -245,7 +245,7 @@ export async function validateDefinition(
     job: input.job,
     expression,
     timezone,
-    payload: await checkPayload(input.payload ?? {}, job),
+    payload: await checkPayload(input.payload === undefined ? {} : input.payload, job),
     firstRun: oneOf(input.firstRun ?? FIRST_RUN.immediate, FIRST_RUN, "firstRun"),
     catchUp: oneOf(input.catchUp ?? CATCH_UP.latest, CATCH_UP, "catchUp"),
     precise: input.precise ?? false,

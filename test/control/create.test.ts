@@ -179,6 +179,18 @@ describe("creating a schedule", () => {
     expect(all.schedule.history).toBeUndefined();
   });
 
+  it.each<[string, unknown, unknown]>([
+    ["keeps a JSON null payload as null", null, null],
+    ["gives an empty object when no payload is given", undefined, {}],
+  ])("%s", async (_case, payload, stored) => {
+    const input = { job: "anything", expression: "rate(1 hour)" };
+    const { schedule } = await createSchedule(
+      payload === undefined ? input : { ...input, payload: payload as null },
+      deps,
+    );
+    expect(schedule.payload).toStrictEqual(stored);
+  });
+
   it("stores a time zone given in any case under its IANA spelling", async () => {
     const { schedule } = await createSchedule(
       { job: "anything", expression: "rate(1 hour)", timezone: "europe/berlin" },

@@ -32,6 +32,7 @@ export function describeSchedules(subject: Subject): void {
         aSchedule("minimal", { nextRunAt: undefined, dueAt: undefined }),
       ],
       ["every optional field", aFullSchedule("full")],
+      ["a JSON null payload", aSchedule("null-payload", { payload: null })],
     ])("creates a schedule with %s at version 1 and reads it back as it was", async (_, record) => {
       const created = await subject.store.createSchedule(record);
       expect(created).toStrictEqual(stored(record));
