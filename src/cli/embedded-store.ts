@@ -6,11 +6,11 @@
 import { ConfigurationError } from "../errors.js";
 
 /**
- * The Nodes that have `node:sqlite`: added in 22.5 behind `--experimental-sqlite`, without the
- * flag from 22.13 (and 23.4). The package's `engines` says `>=22.12`, where the flag is still
- * needed.
+ * The Nodes whose `node:sqlite` the store can use: it needs `StatementSync.setReturnArrays`,
+ * added in 22.16 and 24.0 (node:sqlite itself came in 22.5, unflagged in 22.13). The package's
+ * `engines` says the same.
  */
-export const SQLITE_NODE = "Node 22.13 or later (22.5 to 22.12 with --experimental-sqlite)";
+export const SQLITE_NODE = "Node 22.16 or later, or Node 24";
 
 /** Whether `error` is Node refusing to load `node:sqlite`, which it does not have or not unflagged. */
 export function isMissingSqlite(error: unknown): boolean {
@@ -24,9 +24,9 @@ export function isMissingSqlite(error: unknown): boolean {
  * on the Node the project's `node` package brought (this repository's, for one), and DynamoDB as
  * the way that needs no SQLite at all.
  */
-export function missingSqliteError(nodeVersion: string, cause: unknown): ConfigurationError {
+export function missingSqliteError(nodeVersion: string, cause?: unknown): ConfigurationError {
   return new ConfigurationError(
-    `the embedded store needs node:sqlite, which Node ${nodeVersion} does not have: use ${SQLITE_NODE}; \`npx lambda-scheduler …\` runs on the Node the package brought (node_modules/.bin/node, from the \`node\` package) when the project installs one; or use DynamoDB with --table NAME`,
+    `the embedded store needs node:sqlite with StatementSync.setReturnArrays, which Node ${nodeVersion} does not have: use ${SQLITE_NODE}; \`npx lambda-scheduler …\` runs on the Node the package brought (node_modules/.bin/node, from the \`node\` package) when the project installs one; or use DynamoDB with --table NAME`,
     { cause },
   );
 }
@@ -41,11 +41,22 @@ export function missingSqliteError(nodeVersion: string, cause: unknown): Configu
 export async function loadEmbedded<T>(
   load: () => Promise<T>,
   nodeVersion: string = process.version,
+  capable: () => Promise<boolean> = hasReturnArrays,
 ): Promise<T> {
+  let loaded: T;
   try {
-    return await load();
+    loaded = await load();
   } catch (error) {
     if (isMissingSqlite(error)) throw missingSqliteError(nodeVersion, error);
     throw error;
   }
+  // Node 22.13 to 22.15 load node:sqlite, then fail at the first query.
+  if (!(await capable())) throw missingSqliteError(nodeVersion);
+  return loaded;
+}
+
+/** Whether this Node's node:sqlite statements can return rows as arrays. */
+async function hasReturnArrays(): Promise<boolean> {
+  const { StatementSync } = await import("node:sqlite");
+  return typeof StatementSync.prototype.setReturnArrays === "function";
 }

@@ -15,15 +15,26 @@ describe("loading the embedded store", () => {
     await expect(failing).rejects.toBeInstanceOf(ConfigurationError);
     const error = (await failing.catch((caught: unknown) => caught)) as ConfigurationError;
     expect(error.message).not.toContain("\n");
-    expect(error.message).toMatch(/^the embedded store needs node:sqlite, which Node v20\.20\.2/);
-    expect(error.message).toContain(
-      "Node 22.13 or later (22.5 to 22.12 with --experimental-sqlite)",
+    expect(error.message).toMatch(
+      /^the embedded store needs node:sqlite with StatementSync\.setReturnArrays, which Node v20\.20\.2/,
     );
+    expect(error.message).toContain("Node 22.16 or later, or Node 24");
     expect(error.message).toContain(
       "`npx lambda-scheduler …` runs on the Node the package brought",
     );
     expect(error.message).toContain("--table NAME");
     expect(error.cause).toMatchObject({ code: "ERR_UNKNOWN_BUILTIN_MODULE" });
+  });
+
+  it("says which Node it needs when node:sqlite loads but cannot return rows as arrays (22.13 to 22.15)", async () => {
+    const loaded = loadEmbedded(
+      () => Promise.resolve("module"),
+      "v22.13.0",
+      async () => false,
+    );
+    await expect(loaded).rejects.toThrow(
+      /^the embedded store needs node:sqlite with StatementSync\.setReturnArrays, which Node v22\.13\.0 does not have: use Node 22\.16 or later, or Node 24;/,
+    );
   });
 
   it("passes any other failure through unchanged", async () => {
