@@ -11,7 +11,7 @@
 //
 // Importing this file builds nothing: bench/bundle.bench.mjs imports buildLambdas to measure
 // variants of the bundles.
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -82,6 +82,8 @@ function kib(bytes) {
 
 async function main() {
   const jobs = jobsEntry();
+  // From scratch: a module since moved or deleted would otherwise stay in dist/lib, and ship.
+  await rm(join(ROOT, "dist/lib"), { recursive: true, force: true });
   await buildLibrary();
   const bundles = await buildLambdas({ jobs });
   console.log(`Lambda bundles (jobs: ${relative(process.cwd(), jobs)}, in invoke only):`);
