@@ -1,16 +1,14 @@
 /**
  * `lambda-scheduler import <file>`: creates the schedules of a JSON-lines file, all or none.
  */
-import { readFile } from "node:fs/promises";
 import { Command } from "commander";
-import { SchedulerError } from "../../errors.js";
 import type { JobLookup } from "../../registry/types.js";
 import type { ScheduleStore } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { applyImport, checkImport } from "../import-lines.js";
 import { addJobsOption, loadJobsOption } from "../jobs-option.js";
 import type { Output } from "../output.js";
-import { readStdin } from "../payload-option.js";
+import { linesOf, readSource } from "../read-source.js";
 import { explained } from "../schedule-options.js";
 import { addStoreOptions, withStore } from "../store-option.js";
 import { EXIT_CODE } from "../usage.js";
@@ -20,17 +18,6 @@ interface ImportSummary {
   readonly added: string[];
   readonly unchanged: string[];
   readonly refused: { readonly line: number; readonly field?: string; readonly reason: string }[];
-}
-
-async function readSource(file: string): Promise<string> {
-  if (file === "-") return readStdin();
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : String(error);
-    throw new SchedulerError(`cannot read ${file}: ${reason}`, { cause: error });
-  }
 }
 
 /** A progress bar on standard error when it is a terminal and people read the output. */
@@ -107,8 +94,7 @@ line is listed, nothing is imported, and the exit code is 1.`,
   ]);
   return command.action(async (file: string, _options: unknown, self: Command) => {
     const out = outputOf(self);
-    const lines = (await readSource(file)).split(/\r?\n/);
-    if (lines.at(-1) === "") lines.pop();
+    const lines = linesOf(await readSource(file));
     const jobs = await loadJobsOption(self);
     const summary = await withStore(self, (store) => importLines(lines, store, jobs, out));
     if (summary.refused.length > 0) process.exitCode = EXIT_CODE.failed;
