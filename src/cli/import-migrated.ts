@@ -149,7 +149,7 @@ export async function importMigrated(
 ): Promise<void> {
   const { reading, disable } = await readMigrationSource(options);
   const dryRun = options.dryRun === true;
-  const { summary, imported } = await withStore(command, async (store) => {
+  const { summary, imported, skipped } = await withStore(command, async (store) => {
     const deps: ControlDependencies = { store, ...(jobs === undefined ? {} : { jobs }) };
     let check = await checkItems(reading.items, deps, reading.refused);
     markRefused(reading, check);
@@ -170,12 +170,12 @@ export async function importMigrated(
           }))
         : result.refused;
     return {
+      // With --skip-refused, the refused are left out on purpose: what maps was imported.
+      skipped: options.skipRefused === true && check.ok,
       summary: { ...result, refused },
       imported: check.ok && !dryRun ? check.lines.map((entry) => entry.line) : [],
     };
   });
-  const skipped =
-    options.skipRefused === true && summary.added.length + summary.unchanged.length > 0;
   if (summary.refused.length > 0 && !skipped) process.exitCode = EXIT_CODE.failed;
   let disabled: Awaited<ReturnType<NonNullable<typeof disable>>> | undefined;
   if (options.disableSource === true && disable !== undefined) {
