@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import type { ScheduleInput } from "../control/input.js";
 import { InvalidScheduleError } from "../errors.js";
-import { canonicalZoneName } from "../scheduling/zone.js";
+import { canonicalZoneName, loadZone } from "../scheduling/zone.js";
 
 /** One schedule a crontab line makes, with its line number (from 1). */
 export interface CrontabSchedule {
@@ -113,7 +113,8 @@ export function readCrontab(text: string, options: CrontabOptions): CrontabReadi
       const value = unquoted(rawValue);
       if (name === "CRON_TZ") {
         try {
-          timezone = value === "" ? (options.timezone ?? "UTC") : canonicalZoneName(value);
+          timezone =
+            value === "" ? (options.timezone ?? "UTC") : loadZone(canonicalZoneName(value)).name;
         } catch (error) {
           refused.push({ line, reason: `CRON_TZ: ${(error as Error).message}` });
         }
