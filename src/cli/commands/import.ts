@@ -25,9 +25,10 @@ async function importLines(
   store: ScheduleStore,
   jobs: JobLookup | undefined,
   out: Output,
+  dryRun: boolean,
 ): Promise<ImportSummary> {
   const deps = { store, ...(jobs === undefined ? {} : { jobs }) };
-  return importChecked(await checkImport(lines, deps), deps, out);
+  return importChecked(await checkImport(lines, deps), deps, out, dryRun);
 }
 
 /** `--job-for ARN=JOB`, repeatable: each value checked as it is parsed (a usage error). */
@@ -144,7 +145,9 @@ line is listed, nothing is imported, and the exit code is 1. --from-crontab and
       return;
     }
     const lines = linesOf(await readSource(file));
-    const summary = await withStore(self, (store) => importLines(lines, store, jobs, out));
+    const summary = await withStore(self, (store) =>
+      importLines(lines, store, jobs, out, options.dryRun === true),
+    );
     if (summary.refused.length > 0) process.exitCode = EXIT_CODE.failed;
     if (out.json) {
       out.data(summary);
