@@ -158,6 +158,21 @@ describe("apply and diff", () => {
     expectExit(await cli.run(["diff", fewer, "--prune"]), 0);
   });
 
+  it("asks on a terminal before pruning, and applies nothing when the answer is no", async () => {
+    expectExit(await cli.run(["apply", file("all.jsonl", jsonl(NIGHTLY, OFTEN))]), 0);
+    const fewer = file("fewer.jsonl", jsonl({ ...NIGHTLY, expression: "0 5 * * *" }));
+    const declined = await cli.runOnTerminal(["apply", fewer, "--prune"], "n\n");
+    expect(declined.stdout).toMatch(
+      /remove 1 schedule\(s\) and their run history, and apply the rest\? \[y\/N\]/,
+    );
+    expect(declined.stdout).toMatch(/kept: nothing was applied/);
+    expect((await shown("nightly")).expression).toBe("0 3 * * *");
+    expectExit(await cli.run(["show", "often"]), 0);
+    const accepted = await cli.runOnTerminal(["apply", fewer, "--prune"], "y\n");
+    expect(accepted.stdout).toMatch(/applied: 0 added, 1 changed, 1 removed/);
+    expectExit(await cli.run(["show", "often"]), 1);
+  });
+
   it("applies nothing when one line is refused, naming the line, and exits 1", async () => {
     expectExit(await cli.run(["apply", file("a.jsonl", jsonl(NIGHTLY))]), 0);
     const bad = file(

@@ -199,3 +199,106 @@ describe("import --from-eventbridge", () => {
     expect(result.stderr).toMatch(message);
   });
 });
+
+describe("export --format eventbridge", () => {
+  let cli: Cli;
+  beforeEach(() => {
+    cli = createCli({ ...awsEnvironment(), LAMBDA_SCHEDULER_DB: "schedules.db" });
+  });
+  afterEach(() => cli.dispose());
+
+  it("writes documents create-schedule accepts, which import back as the same schedules", async () => {
+    const group = uniqueName("eb-export");
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
+    const lines = [
+      {
+        id: `${group}:nightly`,
+        job: "report",
+        expression: "30 7 * * 1-5",
+        timezone: "Europe/Berlin",
+        payload: { report: "sales" },
+        jitterMs: 120_000,
+      },
+      { id: `${group}:hourly`, job: "report", expression: "rate(1 hour)", state: "PAUSED" },
+      { id: `${group}:fast`, job: "report", expression: "rate(30 seconds)" },
+    ];
+    const seed = lines.map((line) => JSON.stringify(line)).join("\n");
+    expectExit(await cli.run(["import", "-"], { input: seed }), 0);
+
+    const exported = await cli.run([
+      "export",
+      "--format",
+      "eventbridge",
+      "--target-arn",
+      REPORT_ARN,
+      "--role-arn",
+      ROLE,
+    ]);
+    expectExit(exported, 1);
+    expect(exported.stderr).toMatch(
+      new RegExp(`not exported: ${group}:fast: rate\\(30 seconds\\) is not whole minutes`),
+    );
+    const documents = exported.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(documents.map((document) => document.Name).sort()).toEqual(["hourly", "nightly"]);
+    for (const document of documents) {
+      await scheduler.send(
+        new CreateScheduleCommand(
+          document as unknown as ConstructorParameters<typeof CreateScheduleCommand>[0],
+        ),
+      );
+    }
+    const nightly = await scheduler.send(
+      new GetScheduleCommand({ Name: "nightly", GroupName: group }),
+    );
+    expect(nightly).toMatchObject({
+      ScheduleExpression: "cron(30 7 ? * 2-6 *)",
+      ScheduleExpressionTimezone: "Europe/Berlin",
+      FlexibleTimeWindow: { Mode: "FLEXIBLE", MaximumWindowInMinutes: 2 },
+      Target: { Arn: REPORT_ARN, RoleArn: ROLE, Input: '{"report":"sales"}' },
+    });
+    expect(await sourceState(group, "hourly")).toBe("DISABLED");
+
+    const back = createCli({ ...awsEnvironment(), LAMBDA_SCHEDULER_DB: "back.db" });
+    try {
+      const summary = await back.json<Summary>([
+        "import",
+        "--from-eventbridge",
+        "--group",
+        group,
+        "--job-for",
+        `${REPORT_ARN}=report`,
+      ]);
+      expect(summary.added.sort()).toEqual([`${group}:hourly`, `${group}:nightly`]);
+      const hourly = JSON.parse(
+        (await back.run(["export", "--job", "report"])).stdout.split("\n")[0] ?? "{}",
+      ) as Record<string, unknown>;
+      expect(hourly).toMatchObject({
+        id: `${group}:hourly`,
+        expression: "rate(1 hour)",
+        state: "PAUSED",
+      });
+    } finally {
+      back.dispose();
+    }
+  });
+
+  it("says which target fields to fill in when they were not given", async () => {
+    expectExit(
+      await cli.run(["import", "-"], {
+        input: '{"id":"daily","job":"report","expression":"@daily"}',
+      }),
+      0,
+    );
+    const exported = await cli.run(["export", "--format", "eventbridge"]);
+    expectExit(exported, 0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      Name: "daily",
+      ScheduleExpression: "cron(0 0 ? * * *)",
+      Target: { Arn: "FILL-IN-target-arn", RoleArn: "FILL-IN-role-arn", Input: "{}" },
+    });
+    expect(exported.stderr).toMatch(/fill in Target.Arn \(FILL-IN-target-arn\) and Target.RoleArn/);
+  });
+});
