@@ -115,7 +115,6 @@ function markRefused(reading: SourceReading, check: ImportCheck): void {
     if (row === undefined) continue;
     const reason = (explained(error) as Error).message;
     if (row.status === MAPPING_STATUS.refused && row.reasons.includes(reason)) continue;
-    if (row.status === MAPPING_STATUS.mapped) row.reasons.length = 0;
     row.status = MAPPING_STATUS.refused;
     row.reasons.unshift(...reason.split("; ").filter((part) => !row.reasons.includes(part)));
   }
