@@ -27,11 +27,13 @@ function failed(call: string, error: unknown): SchedulerError {
 
 /**
  * Every schedule (of `group`, or of every group), in full, in the order ListSchedules gives.
- * ListSchedules returns summaries only, so each is read again with GetSchedule.
+ * ListSchedules returns summaries only, so each is read again with GetSchedule. `pageSize`
+ * (the service's default when absent) exists for tests of the paging.
  */
 export async function readEventBridgeSchedules(
   client: SchedulerClient,
   group?: string,
+  pageSize?: number,
 ): Promise<EventBridgeSchedule[]> {
   const { ListSchedulesCommand, GetScheduleCommand } = await import("@aws-sdk/client-scheduler");
   const keys: EventBridgeKey[] = [];
@@ -42,6 +44,7 @@ export async function readEventBridgeSchedules(
         new ListSchedulesCommand({
           ...(group === undefined ? {} : { GroupName: group }),
           ...(token === undefined ? {} : { NextToken: token }),
+          ...(pageSize === undefined ? {} : { MaxResults: pageSize }),
         }),
       )
       .catch((error: unknown) => {
