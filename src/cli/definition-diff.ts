@@ -1,12 +1,15 @@
 /**
- * What `add` says when the id it would use holds a different schedule: most often the same
- * `add` run again after an `update` changed the schedule it made. Field by field, what is
- * stored and what was given, and the `update` that would apply what was given.
+ * Field-by-field differences between a stored schedule and a given one. What `add` says when
+ * the id it would use holds a different schedule (most often the same `add` run again after an
+ * `update` changed the schedule it made): what is stored, what was given, and the `update`
+ * that would apply what was given. And the plan of `apply` and `diff`: every field of the
+ * JSON-lines format, compared as it would be exported.
  */
 import { canonicalJson, type ScheduleInput } from "../control/input.js";
 import { ScheduleExistsError } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import type { ScheduleRecord } from "../store/types.js";
+import { SCHEDULE_STATE, type ScheduleRecord } from "../store/types.js";
+import { LINE_FIELDS, type LineSource, lineFields } from "./jsonl.js";
 
 /** One field that differs: its name, the option that sets it, and both values as shown. */
 export interface FieldDifference {
@@ -74,4 +77,44 @@ export function differingSchedule(
     `to make it this one: lambda-scheduler update ${quoted(record.id)}${update}${storeArgs}; or give another --id`,
   ].join("\n");
   return error;
+}
+
+/** A field of the JSON-lines format a schedule is compared on (all but its id). */
+export type LineField = Exclude<(typeof LINE_FIELDS)[number], "id">;
+
+/** One field that differs between the stored schedule and the file: both values as JSON. */
+export interface LineDifference {
+  readonly field: LineField;
+  /** The stored value as JSON, or undefined when the stored schedule has none. */
+  readonly stored: string | undefined;
+  /** The given value as JSON, or undefined when the file leaves it out. */
+  readonly given: string | undefined;
+}
+
+/** A line's value as compared and shown: canonical JSON, so key order never counts. */
+function comparable(value: unknown): string | undefined {
+  return value === undefined ? undefined : canonicalJson(value as JsonValue);
+}
+
+/**
+ * Every field in which `given` differs from `stored`, as `export` would write them (defaults
+ * filled in, instants in ISO-8601 UTC, payload keys sorted). The state is compared only while
+ * the stored schedule runs or is paused: an ended one (COMPLETED, EXPIRED) stays ended.
+ *
+ * @example
+ * lineDifferences(record, { ...record, expression: "0 4 * * *" });
+ * // [{ field: "expression", stored: '"0 3 * * *"', given: '"0 4 * * *"' }]
+ */
+export function lineDifferences(stored: LineSource, given: LineSource): LineDifference[] {
+  const ended = stored.state !== SCHEDULE_STATE.ENABLED && stored.state !== SCHEDULE_STATE.PAUSED;
+  const before = lineFields(stored);
+  const after = lineFields(given);
+  const differences: LineDifference[] = [];
+  for (const field of LINE_FIELDS) {
+    if (field === "id" || (field === "state" && ended)) continue;
+    const was = comparable(before[field]);
+    const now = comparable(after[field]);
+    if (was !== now) differences.push({ field, stored: was, given: now });
+  }
+  return differences;
 }

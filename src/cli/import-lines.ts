@@ -20,7 +20,7 @@ import {
   StoreError,
   UnknownJobError,
 } from "../errors.js";
-import { parseImportLine } from "./jsonl.js";
+import { type ImportLine, parseImportLine } from "./jsonl.js";
 
 /** A line that cannot be imported: its number (from 1), the field at fault if known, and why. */
 export interface ImportRefusal {
@@ -48,12 +48,19 @@ export interface ImportResult {
 }
 
 /** The field an error of ours is about, where it says. */
-function fieldOf(error: SchedulerError): string | undefined {
+export function fieldOf(error: SchedulerError): string | undefined {
   if (error instanceof InvalidScheduleError) return error.field;
   if (error instanceof InvalidPayloadError) return "payload";
   if (error instanceof UnknownJobError) return "job";
   if (error instanceof ScheduleExistsError) return "id";
   return undefined;
+}
+
+/** A schedule read from some source, with the line (from 1) it came from. */
+export interface ImportItem {
+  readonly line: number;
+  readonly input: ImportLine["input"];
+  readonly paused: boolean;
 }
 
 /**
@@ -65,15 +72,48 @@ export async function checkImport(
   lines: readonly string[],
   deps: ControlDependencies,
 ): Promise<ImportCheck> {
-  const checked: CheckedLine[] = [];
+  const { items, refused } = readItems(lines);
+  return checkItems(items, deps, refused);
+}
+
+/**
+ * Reads every line of a JSON-lines file (blank lines and `#` comments skipped): the schedules,
+ * and the lines that are not one, each with its number.
+ */
+export function readItems(lines: readonly string[]): {
+  items: ImportItem[];
+  refused: ImportRefusal[];
+} {
+  const items: ImportItem[] = [];
   const refused: ImportRefusal[] = [];
-  const inFile = new Map<string, CheckedLine>();
   for (const [index, text] of lines.entries()) {
-    const line = index + 1;
     try {
       const parsed = parseImportLine(text);
-      if (parsed === undefined) continue;
-      const prepared = await prepareSchedule(parsed.input, deps);
+      if (parsed !== undefined) items.push({ line: index + 1, ...parsed });
+    } catch (error) {
+      if (!(error instanceof SchedulerError)) throw error;
+      refused.push({ line: index + 1, field: fieldOf(error), error });
+    }
+  }
+  return { items, refused };
+}
+
+/**
+ * {@link checkImport} for schedules read already (from a crontab, from EventBridge): each is
+ * checked as `createSchedule` would, and its id looked up. `refused` are refusals found while
+ * reading, reported with the others in line order. Writes nothing.
+ */
+export async function checkItems(
+  items: readonly ImportItem[],
+  deps: ControlDependencies,
+  refusedWhileReading: readonly ImportRefusal[] = [],
+): Promise<ImportCheck> {
+  const checked: CheckedLine[] = [];
+  const refused: ImportRefusal[] = [...refusedWhileReading];
+  const inFile = new Map<string, CheckedLine>();
+  for (const { line, input, paused } of items) {
+    try {
+      const prepared = await prepareSchedule(input, deps);
       const stored = await storedAs(prepared, deps.store);
       if (stored === undefined && prepared.record instanceof InvalidScheduleError) {
         throw prepared.record;
@@ -84,7 +124,7 @@ export async function checkImport(
           cause: new Error(`line ${earlier.line} gives this id to a different schedule`),
         });
       }
-      const entry = { line, prepared, paused: parsed.paused };
+      const entry = { line, prepared, paused };
       if (earlier === undefined) inFile.set(prepared.id, entry);
       checked.push(entry);
     } catch (error) {
@@ -92,6 +132,7 @@ export async function checkImport(
       refused.push({ line, field: fieldOf(error), error });
     }
   }
+  refused.sort((a, b) => a.line - b.line);
   return refused.length > 0 ? { ok: false, refused } : { ok: true, lines: checked };
 }
 

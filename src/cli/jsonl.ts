@@ -13,7 +13,7 @@ import { canonicalZoneName } from "../scheduling/zone.js";
 import { SCHEDULE_STATE, type ScheduleRecord, type ScheduleState } from "../store/types.js";
 
 /** The fields a line may have; anything else is refused (a typo would otherwise be ignored). */
-const LINE_FIELDS = [
+export const LINE_FIELDS = [
   "id",
   "job",
   "expression",
@@ -35,11 +35,32 @@ const LINE_FIELDS = [
 /** States a line may ask for: ended schedules are exported for the record, never imported. */
 const IMPORTABLE_STATES: readonly ScheduleState[] = [SCHEDULE_STATE.ENABLED, SCHEDULE_STATE.PAUSED];
 
-/** A schedule as one export line (without the newline). */
-export function exportLine(record: ScheduleRecord): string {
+/** What an export line is made from: a stored schedule, or one about to be. */
+export type LineSource = Pick<
+  ScheduleRecord,
+  "id" | "job" | "expression" | "timezone" | "payload" | "state"
+> &
+  Partial<
+    Pick<
+      ScheduleRecord,
+      | "startAt"
+      | "endAt"
+      | "maxRuns"
+      | "firstRun"
+      | "catchUp"
+      | "maxLatenessMs"
+      | "overlap"
+      | "history"
+      | "jitterMs"
+      | "precise"
+    >
+  >;
+
+/** The fields of one export line, as an object: undefined fields are left out of the JSON. */
+export function lineFields(record: LineSource): Record<(typeof LINE_FIELDS)[number], unknown> {
   const iso = (ms: number | undefined): string | undefined =>
     ms === undefined ? undefined : new Date(ms).toISOString();
-  const line = {
+  return {
     id: record.id,
     job: record.job,
     expression: record.expression,
@@ -56,9 +77,12 @@ export function exportLine(record: ScheduleRecord): string {
     jitterMs: record.jitterMs,
     precise: record.precise,
     state: record.state,
-  } satisfies Record<(typeof LINE_FIELDS)[number], unknown>;
-  // undefined fields drop out of the JSON.
-  return JSON.stringify(line);
+  };
+}
+
+/** A schedule as one export line (without the newline). */
+export function exportLine(record: ScheduleRecord): string {
+  return JSON.stringify(lineFields(record));
 }
 
 /** One line of an import file, read: the schedule to create and the state to leave it in. */

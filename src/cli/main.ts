@@ -4,12 +4,14 @@
  * and list it in {@link COMMANDS}.
  *
  * Exit codes (usage.ts): 0 ok; 1 the command failed or its input was refused; 2 the command
- * line is wrong (unknown command or option, missing argument, bad option value).
+ * line is wrong (unknown command or option, missing argument, bad option value); 3 (`diff`
+ * only) the store differs from the file.
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { SchedulerError } from "../errors.js";
 import { addCommand } from "./commands/add.js";
+import { applyCommand, diffCommand } from "./commands/apply.js";
 import { backfillCommand } from "./commands/backfill.js";
 import { buildCommand } from "./commands/build.js";
 import { createTableCommand } from "./commands/create-table.js";
@@ -52,6 +54,8 @@ const COMMANDS: readonly (() => Command)[] = [
   jobsCommand,
   exportCommand,
   importCommand,
+  applyCommand,
+  diffCommand,
   tickCommand,
   devCommand,
   initCommand,
@@ -120,7 +124,8 @@ export async function runCli(
   if (streams.stdout === process.stdout) endQuietlyOnClosedPipe();
   try {
     await createProgram(streams).parseAsync([...argv]);
-    return process.exitCode === EXIT_CODE.failed ? EXIT_CODE.failed : EXIT_CODE.ok;
+    const code = process.exitCode;
+    return code === EXIT_CODE.failed || code === EXIT_CODE.differs ? code : EXIT_CODE.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (INFORMATIONAL.has(error.code) || error.exitCode === EXIT_CODE.ok) return EXIT_CODE.ok;

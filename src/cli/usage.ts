@@ -11,6 +11,8 @@ export const EXIT_CODE = {
   failed: 1,
   /** The command line is wrong: unknown option, missing argument, conflicting options. */
   usage: 2,
+  /** `diff` only: the store differs from the file (like `git diff --exit-code`'s 1). */
+  differs: 3,
 } as const;
 export type ExitCode = (typeof EXIT_CODE)[keyof typeof EXIT_CODE];
 

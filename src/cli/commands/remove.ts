@@ -1,24 +1,13 @@
 /**
  * `lambda-scheduler remove <id> [--yes]`: deletes a schedule and its run history.
  */
-import { createInterface } from "node:readline/promises";
 import { Command } from "commander";
 import { deleteSchedule } from "../../control/lifecycle.js";
 import { ScheduleNotFoundError, SchedulerError } from "../../errors.js";
 import type { ScheduleRecord } from "../../store/types.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { confirm } from "../confirm.js";
 import { addStoreOptions, withStore } from "../store-option.js";
-
-/** Asks on the terminal; true only for an answer starting with y. */
-async function confirm(question: string): Promise<boolean> {
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await terminal.question(`${question} [y/N] `);
-    return /^y/i.test(answer.trim());
-  } finally {
-    terminal.close();
-  }
-}
 
 /**
  * The `remove` command. It asks first on a terminal; without one it refuses unless `--yes` is
