@@ -91,6 +91,7 @@ const STATUS_STYLES: Record<RunStatus, Style | undefined> = {
   [RUN_STATUS.MISSED]: STYLE.warn,
   [RUN_STATUS.EXPIRED]: STYLE.bad,
   [RUN_STATUS.SKIPPED]: STYLE.dim,
+  [RUN_STATUS.CANCELLED]: STYLE.dim,
 };
 
 /** A schedule state, coloured. */

@@ -41,6 +41,7 @@ export const WHY_REASON = {
   missed: "missed",
   expired: "expired",
   skipped: "skipped",
+  cancelled: "cancelled",
   collapsed: "collapsed",
   jitter: "jitter",
   ran: "ran",
@@ -265,6 +266,11 @@ function runReason(run: RunRecord): [WhyVerdict, WhyReason[]] {
       return [
         WHY_VERDICT.notRun,
         [{ kind: WHY_REASON.expired, message: `recorded EXPIRED${why}`, evidence }],
+      ];
+    case RUN_STATUS.CANCELLED:
+      return [
+        WHY_VERDICT.notRun,
+        [{ kind: WHY_REASON.cancelled, message: `cancelled before it started${why}`, evidence }],
       ];
     case RUN_STATUS.PENDING:
     case RUN_STATUS.DISPATCHED:

@@ -54,6 +54,8 @@ export const RUN_STATUS = {
   EXPIRED: "EXPIRED",
   /** Not run: overlap `skip` while the previous run was RUNNING. */
   SKIPPED: "SKIPPED",
+  /** Not run: cancelled by a person before it started (`cancel`); the invoke side never starts it. */
+  CANCELLED: "CANCELLED",
 } as const;
 export type RunStatus = (typeof RUN_STATUS)[keyof typeof RUN_STATUS];
 
@@ -64,7 +66,37 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
   RUN_STATUS.MISSED,
   RUN_STATUS.EXPIRED,
   RUN_STATUS.SKIPPED,
+  RUN_STATUS.CANCELLED,
 ];
+
+/**
+ * Whether a run in each status is on the store's runs index, which {@link ScheduleStore.queryRuns}
+ * reads across schedules. Only statuses a person may act on (and that few runs reach) are: a run
+ * that succeeds at once never is, so it pays no index write. RUNNING is left out for the same
+ * reason (every run passes through it); a run that stays RUNNING is found by `history <id>`.
+ */
+export const RUN_INDEXED = {
+  [RUN_STATUS.PENDING]: true,
+  [RUN_STATUS.DISPATCHED]: true,
+  [RUN_STATUS.RUNNING]: false,
+  [RUN_STATUS.RETRYING]: true,
+  [RUN_STATUS.SUCCEEDED]: false,
+  [RUN_STATUS.FAILED]: true,
+  [RUN_STATUS.MISSED]: true,
+  [RUN_STATUS.EXPIRED]: true,
+  [RUN_STATUS.SKIPPED]: true,
+  [RUN_STATUS.CANCELLED]: true,
+} as const satisfies Record<RunStatus, boolean>;
+
+/** The statuses on the runs index (see {@link RUN_INDEXED}), in `RUN_STATUS` order. */
+export const INDEXED_RUN_STATUSES: readonly RunStatus[] = Object.values(RUN_STATUS).filter(
+  (status) => RUN_INDEXED[status],
+);
+
+/** Whether runs in `status` are on the runs index. */
+export function isIndexedRunStatus(status: RunStatus): boolean {
+  return RUN_INDEXED[status];
+}
 
 /** A stored schedule. */
 export interface ScheduleRecord {
@@ -235,6 +267,19 @@ export interface ListRunsOptions {
   readonly cursor?: string;
 }
 
+/** Options of {@link ScheduleStore.queryRuns}. */
+export interface QueryRunsOptions {
+  /** Only runs in this status, which must be on the runs index ({@link RUN_INDEXED}); default all of those. */
+  readonly status?: RunStatus;
+  /** Only runs of this job. */
+  readonly job?: string;
+  /** Only runs scheduled at or after this (epoch ms). */
+  readonly since?: number;
+  /** Page size, default 20. */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
 /** Options of {@link ScheduleStore.countDue}. */
 export interface CountDueOptions {
   /** Schedules with `dueAt <= dueBefore`. */
@@ -392,6 +437,17 @@ export interface ScheduleStore {
   ): Promise<RunRecord>;
   /** A schedule's runs, newest first, leaving out runs past their `expiresAt`. */
   listRuns(scheduleId: string, options?: ListRunsOptions): Promise<Page<RunRecord>>;
+  /**
+   * Runs of every schedule whose status is on the runs index ({@link RUN_INDEXED}), newest
+   * (latest `scheduledAt`) first, ties in an order of the adapter's choosing; filtered by
+   * `status`, `job` and `since`, and leaving out runs past their `expiresAt`. Read from a sparse
+   * index that holds only those statuses: its cost grows with the indexed runs it reads (those
+   * of the asked status, or all indexed ones when `job` filters), never with the runs or
+   * schedules stored. A `status` off the index (RUNNING, SUCCEEDED) throws {@link StoreError}:
+   * such runs are read per schedule, with `listRuns`. A run that changes status between two
+   * pages may appear in both or neither.
+   */
+  queryRuns(options?: QueryRunsOptions): Promise<Page<RunRecord>>;
 
   /** Releases connections/files. */
   close(): Promise<void>;
