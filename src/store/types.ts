@@ -226,6 +226,22 @@ export function runIdOf(scheduleId: string, scheduledAt: number): string {
   return `${scheduleId}@${new Date(scheduledAt).toISOString()}`;
 }
 
+/**
+ * The schedule and scheduled time of a run id made by {@link runIdOf}; undefined when `runId`
+ * is not one (no `@`, or a time that is not the exact ISO form `runIdOf` writes).
+ */
+export function parseRunId(
+  runId: string,
+): { readonly scheduleId: string; readonly scheduledAt: number } | undefined {
+  // A schedule id has no "@", so the first one separates the two parts.
+  const at = runId.indexOf("@");
+  if (at <= 0) return undefined;
+  const scheduleId = runId.slice(0, at);
+  const scheduledAt = Date.parse(runId.slice(at + 1));
+  if (!Number.isFinite(scheduledAt) || runIdOf(scheduleId, scheduledAt) !== runId) return undefined;
+  return { scheduleId, scheduledAt };
+}
+
 /** One page of a listing; pass `cursor` back to get the next. */
 export interface Page<T> {
   readonly items: readonly T[];
