@@ -12,6 +12,7 @@ import { SchedulerError } from "../errors.js";
 import { addCommand } from "./commands/add.js";
 import { backfillCommand } from "./commands/backfill.js";
 import { buildCommand } from "./commands/build.js";
+import { cancelCommand } from "./commands/cancel.js";
 import { createTableCommand } from "./commands/create-table.js";
 import { deployCommand } from "./commands/deploy.js";
 import { devCommand } from "./commands/dev.js";
@@ -25,7 +26,9 @@ import { listCommand } from "./commands/list.js";
 import { nextCommand } from "./commands/next.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { removeCommand } from "./commands/remove.js";
+import { retryCommand } from "./commands/retry.js";
 import { runCommand } from "./commands/run.js";
+import { runsCommand } from "./commands/runs.js";
 import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
 import { updateCommand } from "./commands/update.js";
@@ -48,6 +51,9 @@ const COMMANDS: readonly (() => Command)[] = [
   listCommand,
   showCommand,
   historyCommand,
+  runsCommand,
+  retryCommand,
+  cancelCommand,
   whyCommand,
   jobsCommand,
   exportCommand,

@@ -147,6 +147,15 @@ export function runRow(run: RunRecord): Cell[] {
   ];
 }
 
+/** Header of {@link runAcrossRow}. */
+export const RUN_ACROSS_HEADER = ["RUN ID", "JOB", "STATUS", "ATTEMPT", "NOTE"] as const;
+
+/** A run as a row of `runs`, which lists runs of many schedules: its id names its schedule. */
+export function runAcrossRow(run: RunRecord): Cell[] {
+  const [, status, attempt, , note] = runRow(run);
+  return [run.runId, run.job, status as Cell, attempt as Cell, note as Cell];
+}
+
 /** Key/value lines describing a schedule, for `show` and `add`. */
 export function scheduleFields(record: ScheduleRecord): [string, Cell][] {
   const fields: [string, Cell][] = [
