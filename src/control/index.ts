@@ -35,6 +35,15 @@ export {
   validateDefinition,
 } from "./input.js";
 export { deleteSchedule, pauseSchedule, resumeSchedule } from "./lifecycle.js";
+export {
+  DEFAULT_REDRIVE_MAX,
+  REDRIVE_OUTCOME,
+  type RedriveItem,
+  type RedriveOptions,
+  type RedriveOutcome,
+  type RedriveResult,
+  redrive,
+} from "./redrive.js";
 export { RETRYABLE, type RetryResult, retryRun } from "./retry.js";
 export { type PreviewRun, previewRuns, type RunNowResult, runNow } from "./runs.js";
 export { listRunsAcross, type RunsAcrossOptions } from "./runs-across.js";
