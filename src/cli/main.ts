@@ -25,6 +25,7 @@ import { jobsCommand } from "./commands/jobs.js";
 import { listCommand } from "./commands/list.js";
 import { nextCommand } from "./commands/next.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
+import { redriveCommand } from "./commands/redrive.js";
 import { removeCommand } from "./commands/remove.js";
 import { retryCommand } from "./commands/retry.js";
 import { runCommand } from "./commands/run.js";
@@ -54,6 +55,7 @@ const COMMANDS: readonly (() => Command)[] = [
   runsCommand,
   retryCommand,
   cancelCommand,
+  redriveCommand,
   whyCommand,
   jobsCommand,
   exportCommand,
