@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_REDRIVE_MAX, type RedriveResult, redrive } from "../../control/redrive.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
+import { loadEmbedded } from "../embedded-store.js";
 import { addStoreOptions, STORE_BACKEND, withStore } from "../store-option.js";
 import { TRANSPORT_ENV } from "../transport-option.js";
 import { usageError } from "../usage.js";
@@ -23,9 +24,10 @@ is set RETRYING first, so that the invoke side starts it; a run in any other
 status is left alone (one retried since is acknowledged as a duplicate).
 Messages that are not occurrence envelopes stay on the dead-letter queue.
 
-The queue URLs are the stack's outputs InvocationsQueueUrl and
-InvocationsDeadLetterQueueUrl. Local mode keeps no dead letters across
-processes: \`lambda-scheduler dev\` logs them as they happen.`;
+On DynamoDB, the queue URLs are the stack's outputs InvocationsQueueUrl and
+InvocationsDeadLetterQueueUrl. On the embedded store, the dead letters are the
+ones \`lambda-scheduler dev\` kept in the file; a running \`dev\` on the file
+takes the moved messages up within seconds.`;
 
 function maxOption(): Option {
   return new Option("--max <n>", "messages handled at most by this call")
@@ -71,11 +73,18 @@ export function redriveCommand(): Command {
     const result = await withStore(
       self,
       async (store, choice): Promise<RedriveResult> => {
+        const run = { max: options.max, ...(options.dryRun === true ? { dryRun: true } : {}) };
         if (choice.backend !== STORE_BACKEND.dynamodb) {
-          usageError(
-            self,
-            "redrive works on the stack's queues: give --table (the schedule table) with --queue-url and --dead-letter-queue-url; local mode keeps no dead-letter queue",
+          // Local mode: the dead letters `dev` kept in the file's journal go back to its queue.
+          const { journalDeadLetterQueue, openSqliteJournal } = await loadEmbedded(
+            () => import("../../local/journal.js"),
           );
+          const journal = openSqliteJournal(choice.path);
+          try {
+            return await redrive({ store }, journalDeadLetterQueue(journal), run);
+          } finally {
+            journal.close();
+          }
         }
         const { queueUrl, deadLetterQueueUrl } = options;
         if (!queueUrl || !deadLetterQueueUrl) {
@@ -86,10 +95,7 @@ export function redriveCommand(): Command {
         }
         const { createSqsDeadLetterQueue } = await import("../../dispatch/dead-letters.js");
         const queue = createSqsDeadLetterQueue({ queueUrl, deadLetterQueueUrl });
-        return redrive({ store }, queue, {
-          max: options.max,
-          ...(options.dryRun === true ? { dryRun: true } : {}),
-        });
+        return redrive({ store }, queue, run);
       },
       { mustExist: true },
     );

@@ -1,14 +1,16 @@
 /**
  * `redrive` on DynamoDB and SQS (emulated), as a user types it: a dry run lists the
  * dead-lettered occurrence and changes nothing; redrive moves it back to the invocations queue
- * and makes its FAILED run startable; without the queues, or on the embedded store, it is a
- * usage error. (That a redriven run then runs to SUCCEEDED is test/e2e/redrive.test.ts.)
+ * and makes its FAILED run startable; without the queues it is a usage error. On the embedded
+ * store it moves the dead letters that dev kept in the file. (That a redriven run then runs to SUCCEEDED is test/e2e/redrive.test.ts.)
  */
 import { Agent } from "node:http";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeEnvelope } from "../../src/dispatch/envelope.js";
+import { openSqliteJournal } from "../../src/local/journal.js";
 import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { createQueue, type TestQueue } from "../dispatch/aws-queues.js";
@@ -16,7 +18,7 @@ import { aRun, aSchedule, T0 } from "../store/fixtures.js";
 import { awsClientConfig } from "../support/aws.js";
 import { envelope } from "../support/events.js";
 import { newTableEnvironment } from "./aws.js";
-import { type Cli, createCli, expectExit } from "./support.js";
+import { type Cli, createCli, expectExit, JOBS } from "./support.js";
 
 interface RedriveJson {
   readonly dryRun: boolean;
@@ -103,25 +105,35 @@ describe("the redrive command on DynamoDB", () => {
 });
 
 describe("the redrive command on the embedded store", () => {
-  it("says that local mode keeps no dead-letter queue, as a usage error", async () => {
+  it("moves the dead letters dev kept in the file back to its queue, and reconciles the run", async () => {
     const cli = createCli({ LAMBDA_SCHEDULER_DB: "schedules.db" });
     try {
-      expectExit(
-        await cli.run([
-          "add",
-          "greet",
-          "--id",
-          "x",
-          "--schedule",
-          "rate(1 hour)",
-          "--payload",
-          '{"name":"A"}',
-        ]),
-        0,
+      const add = ["add", "broken", "--id", "fragile", "--schedule", "rate(1 hour)"];
+      expectExit(await cli.run([...add, "--no-immediate", "--jobs", JOBS]), 0);
+      // Run here: it FAILED, and its message is gone with the process.
+      expectExit(await cli.run(["run", "fragile", "--jobs", JOBS]), 1);
+      const [run] = await cli.json<{ runId: string; scheduledAt: string; status: string }[]>([
+        "history",
+        "fragile",
+      ]);
+      if (run === undefined) throw new Error("the failed run was not recorded");
+      // What dev keeps when the queue gives up on the run's message.
+      const journal = openSqliteJournal(join(cli.cwd, "schedules.db"));
+      const body = encodeEnvelope(
+        envelope({ scheduleId: "fragile", job: "broken", scheduledAt: run.scheduledAt }),
       );
-      const result = await cli.run(["redrive"]);
-      expectExit(result, 2);
-      expect(result.stderr).toContain("local mode keeps no dead-letter queue");
+      journal.add([{ id: "m-1", body, availableAt: 0, receiveCount: 5 }]);
+      journal.deadLetter("m-1", "SchedulerError: already FAILED");
+      journal.close();
+
+      const result = await cli.json<RedriveJson>(["redrive", "--json"]);
+      expect(result).toMatchObject({ moved: 1, reconciled: 1, left: 0 });
+      expect(result.items.map((item) => item.runId)).toEqual([run.runId]);
+      const [after] = await cli.json<{ status: string }[]>(["history", "fragile"]);
+      expect(after?.status).toBe("RETRYING");
+      const again = await cli.run(["redrive"]);
+      expectExit(again, 0);
+      expect(again.stderr).toContain("0 moved, 0 run(s) reconciled, 0 left");
     } finally {
       cli.dispose();
     }
