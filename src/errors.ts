@@ -96,6 +96,31 @@ export class ScheduleExistsError extends SchedulerError {
   }
 }
 
+/** A run id is not `<scheduleId>@<scheduled ISO time>`, or no such run exists. */
+export class RunNotFoundError extends SchedulerError {
+  override name = "RunNotFoundError";
+  readonly runId: string;
+  constructor(runId: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.runId = runId;
+  }
+}
+
+/**
+ * A run is not in a status that allows what was asked (retry a run that did not fail, cancel
+ * one that started); nothing was written. The message says which status and what to do.
+ */
+export class RunStateError extends SchedulerError {
+  override name = "RunStateError";
+  readonly runId: string;
+  readonly status: string;
+  constructor(runId: string, status: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.runId = runId;
+    this.status = status;
+  }
+}
+
 /**
  * A conditional write lost: somebody else changed the item first (another tick claimed the
  * occurrence, or the schedule was updated concurrently). Not a failure of the caller: re-read.

@@ -47,13 +47,23 @@ export type {
   ListRunsOptions,
   ListSchedulesOptions,
   Page,
+  QueryRunsOptions,
   RunRecord,
   RunStatus,
   ScheduleRecord,
   ScheduleState,
   ScheduleStore,
 } from "./store/types.js";
-export { CATCH_UP, FIRST_RUN, RUN_STATUS, runIdOf, SCHEDULE_STATE } from "./store/types.js";
+export {
+  CATCH_UP,
+  FIRST_RUN,
+  INDEXED_RUN_STATUSES,
+  parseRunId,
+  RUN_INDEXED,
+  RUN_STATUS,
+  runIdOf,
+  SCHEDULE_STATE,
+} from "./store/types.js";
 export {
   runTick,
   type TickDependencies,

@@ -14,6 +14,7 @@ import { addCommand } from "./commands/add.js";
 import { applyCommand, diffCommand } from "./commands/apply.js";
 import { backfillCommand } from "./commands/backfill.js";
 import { buildCommand } from "./commands/build.js";
+import { cancelCommand } from "./commands/cancel.js";
 import { createTableCommand } from "./commands/create-table.js";
 import { deployCommand } from "./commands/deploy.js";
 import { devCommand } from "./commands/dev.js";
@@ -26,8 +27,11 @@ import { jobsCommand } from "./commands/jobs.js";
 import { listCommand } from "./commands/list.js";
 import { nextCommand } from "./commands/next.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
+import { redriveCommand } from "./commands/redrive.js";
 import { removeCommand } from "./commands/remove.js";
+import { retryCommand } from "./commands/retry.js";
 import { runCommand } from "./commands/run.js";
+import { runsCommand } from "./commands/runs.js";
 import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
 import { updateCommand } from "./commands/update.js";
@@ -50,6 +54,10 @@ const COMMANDS: readonly (() => Command)[] = [
   listCommand,
   showCommand,
   historyCommand,
+  runsCommand,
+  retryCommand,
+  cancelCommand,
+  redriveCommand,
   whyCommand,
   jobsCommand,
   exportCommand,

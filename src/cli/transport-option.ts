@@ -14,6 +14,7 @@ export const TRANSPORT_ENV = {
   topicArn: "LAMBDA_SCHEDULER_TOPIC_ARN",
   queueUrl: "LAMBDA_SCHEDULER_QUEUE_URL",
   errorsTopicArn: "LAMBDA_SCHEDULER_ERRORS_TOPIC_ARN",
+  deadLetterQueueUrl: "LAMBDA_SCHEDULER_DEAD_LETTER_QUEUE_URL",
 } as const;
 
 /** Parsed values of {@link addTransportOptions}. */

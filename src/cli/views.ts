@@ -92,6 +92,7 @@ const STATUS_STYLES: Record<RunStatus, Style | undefined> = {
   [RUN_STATUS.EXPIRED]: STYLE.bad,
   [RUN_STATUS.SKIPPED]: STYLE.dim,
   [RUN_STATUS.BUFFERED]: STYLE.dim,
+  [RUN_STATUS.CANCELLED]: STYLE.dim,
 };
 
 /** A schedule state, coloured. */
@@ -145,6 +146,15 @@ export function runRow(run: RunRecord): Cell[] {
     run.durationMs === undefined ? "" : `${run.durationMs} ms`,
     notes.join("; "),
   ];
+}
+
+/** Header of {@link runAcrossRow}. */
+export const RUN_ACROSS_HEADER = ["RUN ID", "JOB", "STATUS", "ATTEMPT", "NOTE"] as const;
+
+/** A run as a row of `runs`, which lists runs of many schedules: its id names its schedule. */
+export function runAcrossRow(run: RunRecord): Cell[] {
+  const [, status, attempt, , note] = runRow(run);
+  return [run.runId, run.job, status as Cell, attempt as Cell, note as Cell];
 }
 
 /** Key/value lines describing a schedule, for `show` and `add`. */

@@ -42,6 +42,7 @@ export const WHY_REASON = {
   expired: "expired",
   skipped: "skipped",
   buffered: "buffered",
+  cancelled: "cancelled",
   collapsed: "collapsed",
   jitter: "jitter",
   ran: "ran",
@@ -277,6 +278,11 @@ function runReason(run: RunRecord): [WhyVerdict, WhyReason[]] {
             evidence,
           },
         ],
+      ];
+    case RUN_STATUS.CANCELLED:
+      return [
+        WHY_VERDICT.notRun,
+        [{ kind: WHY_REASON.cancelled, message: `cancelled before it started${why}`, evidence }],
       ];
     case RUN_STATUS.PENDING:
     case RUN_STATUS.DISPATCHED:

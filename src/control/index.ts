@@ -13,6 +13,7 @@ export {
   backfill,
   DEFAULT_BACKFILL_MAX,
 } from "./backfill.js";
+export { CANCELLABLE, type CancelResult, cancelRun } from "./cancel.js";
 export type { ControlDependencies } from "./deps.js";
 export {
   type Explanation,
@@ -34,7 +35,18 @@ export {
   validateDefinition,
 } from "./input.js";
 export { deleteSchedule, pauseSchedule, resumeSchedule } from "./lifecycle.js";
+export {
+  DEFAULT_REDRIVE_MAX,
+  REDRIVE_OUTCOME,
+  type RedriveItem,
+  type RedriveOptions,
+  type RedriveOutcome,
+  type RedriveResult,
+  redrive,
+} from "./redrive.js";
+export { RETRYABLE, type RetryResult, retryRun } from "./retry.js";
 export { type PreviewRun, previewRuns, type RunNowResult, runNow } from "./runs.js";
+export { listRunsAcross, type RunsAcrossOptions } from "./runs-across.js";
 export {
   type CreateScheduleResult,
   createSchedule,

@@ -223,7 +223,10 @@ function describe(value: unknown): string {
 /** What an envelope carries of its schedule besides the run (see {@link Envelope}). */
 export type ScheduleFacts = Pick<Envelope, "deadline" | "overlap" | "history">;
 
-/** The envelope of a run (attempt 1), with the facts of its schedule the invoke side needs. */
+/**
+ * The envelope of a run, with the facts of its schedule the invoke side needs. Its attempt is
+ * the one after the run's last: 1 for a new run, the next for a run sent again by `retry`.
+ */
 export function envelopeOf(run: RunRecord, facts: ScheduleFacts = {}): Envelope {
   return {
     v: 1,
@@ -232,7 +235,7 @@ export function envelopeOf(run: RunRecord, facts: ScheduleFacts = {}): Envelope 
     job: run.job,
     payload: run.payload ?? null,
     scheduledAt: new Date(run.scheduledAt).toISOString(),
-    attempt: 1,
+    attempt: run.attempt + 1,
     ...(facts.deadline === undefined ? {} : { deadline: facts.deadline }),
     ...(facts.overlap === undefined ? {} : { overlap: facts.overlap }),
     ...(facts.history === undefined ? {} : { history: facts.history }),

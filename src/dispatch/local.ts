@@ -82,6 +82,11 @@ export interface LocalJournal {
   update(id: string, receiveCount: number, availableAt: number): boolean;
   /** Every message held, soonest available first. */
   load(): JournalEntry[];
+  /**
+   * Moves a message aside as dead-lettered, with why, where `redrive` finds it. A journal
+   * without it forgets dead-lettered messages (the process's `deadLetters` still lists them).
+   */
+  deadLetter?(id: string, reason: string): void;
 }
 
 /** Options of {@link createLocalDispatcher}. */
@@ -134,6 +139,12 @@ const globalTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/** Why a message was dead-lettered, in words, for the journal. */
+function reasonOf(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return reason === undefined ? "" : String(reason);
+}
 
 /** How many times the local queue delivers a message before dead-lettering it, by default. */
 export const LOCAL_MAX_RECEIVE_COUNT = 5;
@@ -199,7 +210,8 @@ export function createLocalDispatcher(options: LocalDispatcherOptions): LocalDis
     };
     deadLetters.push(letter);
     try {
-      journal?.remove([message.id]);
+      if (journal?.deadLetter === undefined) journal?.remove([message.id]);
+      else journal.deadLetter(message.id, reasonOf(reason));
       onDeadLetter?.(letter);
     } catch {
       // Nothing more to do here: at worst a journalled message comes back at the next start.

@@ -24,6 +24,7 @@ const NEVER_STARTED: readonly RunStatus[] = [
   RUN_STATUS.SKIPPED,
   RUN_STATUS.MISSED,
   RUN_STATUS.EXPIRED,
+  RUN_STATUS.CANCELLED,
 ];
 
 /** Runs read per query, and queries at most, when walking back past runs that never started. */
@@ -37,10 +38,11 @@ export function isLiveRunning(run: RunRecord | undefined, staleBefore: number): 
 
 /**
  * Decides under `policy` whether the occurrence at `scheduledAt` starts, is skipped or waits.
- * It walks back from the occurrence past runs that never started (SKIPPED, MISSED, EXPIRED; at
- * most 20) to the last run that did: a later occurrence skipped while a long run went on must
- * not let the next one start beside it. A run RUNNING since before `staleBefore` is presumed
- * dead, and a BUFFERED one not written since then presumed lost: neither holds anything up.
+ * It walks back from the occurrence past runs that never started (SKIPPED, MISSED, EXPIRED,
+ * CANCELLED; at most 20) to the last run that did: a later occurrence skipped while a long run
+ * went on must not let the next one start beside it. A run RUNNING since before `staleBefore`
+ * is presumed dead, and a BUFFERED one not written since then presumed lost: neither holds
+ * anything up.
  */
 export async function overlapDecision(
   store: ScheduleStore,

@@ -6,6 +6,8 @@
 export { type DevOptions, runDev } from "./dev.js";
 export {
   createMemoryJournal,
+  type JournalDeadLetter,
+  journalDeadLetterQueue,
   journalDispatcher,
   openSqliteJournal,
   type SqliteJournal,

@@ -11,7 +11,9 @@ import { decodeCursor } from "./cursor.js";
 import {
   checkClaimRecords,
   claimedSchedule,
+  compareRunsNewestFirst,
   type DuePosition,
+  isAfterRunsPosition,
   isDue,
   isDuePosition,
   isListPosition,
@@ -19,13 +21,16 @@ import {
   newSchedule,
   PAGE_SIZE,
   pageOf,
+  pageOfRuns,
   pageOfSchedules,
   pageSize,
+  queriedRunStatuses,
   readsTheOneShard,
   runConditionHolds,
   runExistsError,
   runRefusedError,
   runsBefore,
+  runsPositionOf,
   scheduleUpdate,
   startedRun,
   storedRun,
@@ -338,6 +343,26 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScheduleSto
       }
       const items = found.slice(0, limit);
       return pageOf(items.map(copyRun), found.length > limit, () => items.at(-1)?.scheduledAt);
+    },
+
+    // A filter over every run: the memory store has no index to keep, and holds few runs.
+    async queryRuns(options = {}) {
+      const limit = pageSize(options.limit, PAGE_SIZE.runs);
+      const statuses = queriedRunStatuses(options);
+      const after = runsPositionOf(options.cursor);
+      const nowSeconds = clock.now().getTime() / 1_000;
+      const found: RunRecord[] = [];
+      for (const entry of runs.values()) {
+        for (const run of entry.byTime.values()) {
+          if (!statuses.includes(run.status)) continue;
+          if (options.job !== undefined && run.job !== options.job) continue;
+          if (options.since !== undefined && run.scheduledAt < options.since) continue;
+          if (run.expiresAt !== undefined && run.expiresAt <= nowSeconds) continue;
+          if (isAfterRunsPosition(run, after)) found.push(run);
+        }
+      }
+      found.sort(compareRunsNewestFirst);
+      return pageOfRuns(found.slice(0, limit + 1).map(copyRun), limit);
     },
 
     async close() {},

@@ -11,12 +11,14 @@ import type {
   ListRunsOptions,
   ListSchedulesOptions,
   Page,
+  QueryRunsOptions,
   RunChanges,
   RunRecord,
+  RunStatus,
   ScheduleChanges,
   ScheduleRecord,
 } from "./types.js";
-import { runIdOf, SCHEDULE_STATE } from "./types.js";
+import { isIndexedRunStatus, RUN_INDEXED, runIdOf, SCHEDULE_STATE } from "./types.js";
 
 /** Default page sizes, as documented on the options. */
 export const PAGE_SIZE = { schedules: 100, due: 100, runs: 20 } as const;
@@ -281,4 +283,53 @@ export function withoutUndefined<T extends object>(value: T): T {
  */
 export function readsTheOneShard(shard: number | undefined): boolean {
   return shard === undefined || shard === 0;
+}
+
+/**
+ * The statuses a `queryRuns` reads: the one asked for, else every indexed one. A status off the
+ * runs index is refused with StoreError, saying where such runs are read instead.
+ */
+export function queriedRunStatuses(options: QueryRunsOptions): RunStatus[] {
+  if (options.status === undefined) {
+    return (Object.keys(RUN_INDEXED) as RunStatus[]).filter(isIndexedRunStatus);
+  }
+  if (!isIndexedRunStatus(options.status)) {
+    throw new StoreError(
+      `runs in status ${options.status} are not on the runs index (most runs pass through RUNNING and end SUCCEEDED, and indexing them would cost every run a write): list them per schedule with listRuns (on the command line: lambda-scheduler history <schedule-id> --status ${options.status})`,
+    );
+  }
+  return [options.status];
+}
+
+/** Position in `queryRuns` order (newest first): the last run returned's time and schedule. */
+export type RunsPosition = readonly [scheduledAt: number, scheduleId: string];
+
+const isRunsPosition = (v: unknown): v is RunsPosition =>
+  Array.isArray(v) && v.length === 2 && isInstant(v[0]) && typeof v[1] === "string";
+
+/** The position a `queryRuns` cursor holds, undefined without one. */
+export function runsPositionOf(cursor: string | undefined): RunsPosition | undefined {
+  return cursor === undefined ? undefined : decodeCursor(cursor, isRunsPosition);
+}
+
+/** Whether `run` comes after `position` in `queryRuns` order (older, or same time and lower id). */
+export function isAfterRunsPosition(run: RunRecord, position: RunsPosition | undefined): boolean {
+  if (position === undefined) return true;
+  const [at, id] = position;
+  return run.scheduledAt < at || (run.scheduledAt === at && run.scheduleId < id);
+}
+
+/** `queryRuns` order: newest first, then by schedule id, descending. */
+export function compareRunsNewestFirst(a: RunRecord, b: RunRecord): number {
+  if (a.scheduledAt !== b.scheduledAt) return b.scheduledAt - a.scheduledAt;
+  return a.scheduleId < b.scheduleId ? 1 : a.scheduleId > b.scheduleId ? -1 : 0;
+}
+
+/** One `queryRuns` page of `found` (at most `limit + 1` runs in order), with its cursor. */
+export function pageOfRuns(found: readonly RunRecord[], limit: number): Page<RunRecord> {
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  return pageOf(items, found.length > limit && last !== undefined, () =>
+    last === undefined ? undefined : ([last.scheduledAt, last.scheduleId] as RunsPosition),
+  );
 }

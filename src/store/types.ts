@@ -59,6 +59,8 @@ export const RUN_STATUS = {
   SKIPPED: "SKIPPED",
   /** Waiting, under overlap `buffer-one`, for the previous run to end; then it starts. */
   BUFFERED: "BUFFERED",
+  /** Not run: cancelled by a person before it started (`cancel`); the invoke side never starts it. */
+  CANCELLED: "CANCELLED",
 } as const;
 export type RunStatus = (typeof RUN_STATUS)[keyof typeof RUN_STATUS];
 
@@ -69,7 +71,39 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
   RUN_STATUS.MISSED,
   RUN_STATUS.EXPIRED,
   RUN_STATUS.SKIPPED,
+  RUN_STATUS.CANCELLED,
 ];
+
+/**
+ * Whether a run in each status is on the store's runs index, which {@link ScheduleStore.queryRuns}
+ * reads across schedules. Only statuses a person may act on (and that few runs reach) are: a run
+ * that succeeds at once never is, so it pays no index write. RUNNING is left out for the same
+ * reason (every run passes through it); a run that stays RUNNING is found by `history <id>`.
+ */
+export const RUN_INDEXED = {
+  [RUN_STATUS.PENDING]: true,
+  [RUN_STATUS.DISPATCHED]: true,
+  [RUN_STATUS.RUNNING]: false,
+  [RUN_STATUS.RETRYING]: true,
+  [RUN_STATUS.SUCCEEDED]: false,
+  [RUN_STATUS.FAILED]: true,
+  [RUN_STATUS.MISSED]: true,
+  [RUN_STATUS.EXPIRED]: true,
+  [RUN_STATUS.SKIPPED]: true,
+  // Waiting under overlap buffer-one, for as long as the run before it: like RUNNING.
+  [RUN_STATUS.BUFFERED]: false,
+  [RUN_STATUS.CANCELLED]: true,
+} as const satisfies Record<RunStatus, boolean>;
+
+/** The statuses on the runs index (see {@link RUN_INDEXED}), in `RUN_STATUS` order. */
+export const INDEXED_RUN_STATUSES: readonly RunStatus[] = Object.values(RUN_STATUS).filter(
+  (status) => RUN_INDEXED[status],
+);
+
+/** Whether runs in `status` are on the runs index. */
+export function isIndexedRunStatus(status: RunStatus): boolean {
+  return RUN_INDEXED[status];
+}
 
 /** A stored schedule. */
 export interface ScheduleRecord {
@@ -199,6 +233,22 @@ export function runIdOf(scheduleId: string, scheduledAt: number): string {
   return `${scheduleId}@${new Date(scheduledAt).toISOString()}`;
 }
 
+/**
+ * The schedule and scheduled time of a run id made by {@link runIdOf}; undefined when `runId`
+ * is not one (no `@`, or a time that is not the exact ISO form `runIdOf` writes).
+ */
+export function parseRunId(
+  runId: string,
+): { readonly scheduleId: string; readonly scheduledAt: number } | undefined {
+  // A schedule id has no "@", so the first one separates the two parts.
+  const at = runId.indexOf("@");
+  if (at <= 0) return undefined;
+  const scheduleId = runId.slice(0, at);
+  const scheduledAt = Date.parse(runId.slice(at + 1));
+  if (!Number.isFinite(scheduledAt) || runIdOf(scheduleId, scheduledAt) !== runId) return undefined;
+  return { scheduleId, scheduledAt };
+}
+
 /** One page of a listing; pass `cursor` back to get the next. */
 export interface Page<T> {
   readonly items: readonly T[];
@@ -237,6 +287,19 @@ export interface ListRunsOptions {
   readonly status?: RunStatus;
   /** Only runs scheduled strictly before this (to find the previous run of an occurrence). */
   readonly before?: number;
+  readonly cursor?: string;
+}
+
+/** Options of {@link ScheduleStore.queryRuns}. */
+export interface QueryRunsOptions {
+  /** Only runs in this status, which must be on the runs index ({@link RUN_INDEXED}); default all of those. */
+  readonly status?: RunStatus;
+  /** Only runs of this job. */
+  readonly job?: string;
+  /** Only runs scheduled at or after this (epoch ms). */
+  readonly since?: number;
+  /** Page size, default 20. */
+  readonly limit?: number;
   readonly cursor?: string;
 }
 
@@ -397,6 +460,17 @@ export interface ScheduleStore {
   ): Promise<RunRecord>;
   /** A schedule's runs, newest first, leaving out runs past their `expiresAt`. */
   listRuns(scheduleId: string, options?: ListRunsOptions): Promise<Page<RunRecord>>;
+  /**
+   * Runs of every schedule whose status is on the runs index ({@link RUN_INDEXED}), newest
+   * (latest `scheduledAt`) first, ties in an order of the adapter's choosing; filtered by
+   * `status`, `job` and `since`, and leaving out runs past their `expiresAt`. Read from a sparse
+   * index that holds only those statuses: its cost grows with the indexed runs it reads (those
+   * of the asked status, or all indexed ones when `job` filters), never with the runs or
+   * schedules stored. A `status` off the index (RUNNING, SUCCEEDED) throws {@link StoreError}:
+   * such runs are read per schedule, with `listRuns`. A run that changes status between two
+   * pages may appear in both or neither.
+   */
+  queryRuns(options?: QueryRunsOptions): Promise<Page<RunRecord>>;
 
   /** Releases connections/files. */
   close(): Promise<void>;

@@ -4,9 +4,11 @@
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
+import { scheduleTableInput } from "../../src/store/dynamodb/table.js";
 import { createQueue, createTopicWithQueue } from "../dispatch/aws-queues.js";
 import { awsClientConfig, awsEnvironment, uniqueName } from "../support/aws.js";
 import { createCli, JOBS } from "./support.js";
@@ -152,7 +154,31 @@ describe("create-table and doctor", () => {
     expect(healthy.stderr).toBe("no problem found\n");
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/ok +index due/);
+    expect(healthy.stdout).toMatch(/ok +index runs/);
     expect(healthy.stdout).toMatch(/ok +dead-letter queue/);
+  });
+
+  it("says a table made before the runs index lacks it, and how to add it", async () => {
+    const older = uniqueName("project-older");
+    const input = scheduleTableInput(older);
+    const dynamo = new DynamoDBClient(awsClientConfig());
+    await dynamo.send(
+      new CreateTableCommand({
+        ...input,
+        AttributeDefinitions: input.AttributeDefinitions?.filter(
+          (a) => a.AttributeName !== "runShard" && a.AttributeName !== "scheduledAt",
+        ),
+        GlobalSecondaryIndexes: input.GlobalSecondaryIndexes?.filter((i) => i.IndexName === "due"),
+      }),
+    );
+    dynamo.destroy();
+    const result = await cli.run(["doctor", "--table", older, "--json"]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { problems: { problem: string; fix: string }[] };
+    expect(report.problems).toContainEqual({
+      problem: `table ${older} has no "runs" index: \`lambda-scheduler runs\` cannot list runs across schedules`,
+      fix: "add the global secondary index runs: partition runShard (S), sort scheduledAt (N), projection ALL (as template.yaml declares it)",
+    });
   });
 
   it("says a table that does not exist is a problem, and how to make one", async () => {

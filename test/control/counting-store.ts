@@ -13,6 +13,7 @@ const READS: ReadonlySet<string> = new Set([
   "countDue",
   "getRun",
   "listRuns",
+  "queryRuns",
 ]);
 
 /** A memory store and the number of reads and writes made through it so far. */

@@ -44,12 +44,14 @@ const starts: StartCase[] = [
     stored: { status: "RUNNING", startedAt: T0 },
     allowed: false,
   },
-  ...(["SUCCEEDED", "FAILED", "MISSED", "EXPIRED", "SKIPPED"] as const).map((status) => ({
-    name: `refuses a run that is ${status}, even with a stale mark`,
-    stored: { status, startedAt: T0, finishedAt: T0 + SECOND },
-    staleRunningBefore: T0 + 15 * MINUTE,
-    allowed: false,
-  })),
+  ...(["SUCCEEDED", "FAILED", "MISSED", "EXPIRED", "SKIPPED", "CANCELLED"] as const).map(
+    (status) => ({
+      name: `refuses a run that is ${status}, even with a stale mark`,
+      stored: { status, startedAt: T0, finishedAt: T0 + SECOND },
+      staleRunningBefore: T0 + 15 * MINUTE,
+      allowed: false,
+    }),
+  ),
 ];
 
 interface TransitionCase {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { describeClaims } from "./contract-claims.js";
 import { describeLeases } from "./contract-leases.js";
+import { describeQueryRuns } from "./contract-query-runs.js";
 import { describeRuns } from "./contract-runs.js";
 import { describeSchedules } from "./contract-schedules.js";
 
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeSchedules(subject);
     describeClaims(subject);
     describeRuns(subject);
+    describeQueryRuns(subject);
     describeLeases(subject);
   });
 }

@@ -27,7 +27,7 @@ import {
   observeDynamoRequests,
   SCHEDULE_TABLE_SCHEMA,
 } from "../../src/store/dynamodb/store.js";
-import type { ScheduleStore } from "../../src/store/types.js";
+import type { RunStatus, ScheduleStore } from "../../src/store/types.js";
 import { awsClientConfig, uniqueName } from "../support/aws.js";
 import { describeStoreContract } from "./contract.js";
 import { allPages, aRun, aSchedule, createAll, largePayload, MINUTE, T0 } from "./fixtures.js";
@@ -278,6 +278,47 @@ describe("the DynamoDB store's own items", () => {
         "s1",
       ]);
       expect(await store.countDue({ dueBefore: T0 + MINUTE, max: 100 })).toBe(1);
+    });
+  });
+});
+
+describe("the DynamoDB store's runs index", () => {
+  const startable = { expect: ["PENDING", "DISPATCHED", "RETRYING"] as RunStatus[] };
+  /** The run item's index key as stored, read past the store. */
+  const runShardOf = async ({ client, tableName }: TableFixture, scheduledAt: number) =>
+    (
+      await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: {
+            pk: { S: "SCHEDULE#s1" },
+            sk: { S: `RUN#${new Date(scheduledAt).toISOString()}` },
+          },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item?.runShard?.S;
+
+  it("never puts a run that starts and succeeds on the index, so that it pays no index write", async () => {
+    await watched(async (table) => {
+      const { store } = table;
+      const start = aRun("s1", T0, { status: "RUNNING", startedAt: T0, payload: undefined });
+      await store.startRun(start, startable);
+      expect(await runShardOf(table, T0)).toBeUndefined();
+      await store.updateRun("s1", T0, { status: "SUCCEEDED" }, { expect: ["RUNNING"] });
+      expect(await runShardOf(table, T0)).toBeUndefined();
+    });
+  });
+
+  it("keys an indexed run by its status and one of four shards of its schedule", async () => {
+    await watched(async (table) => {
+      const { store } = table;
+      await store.createRun(aRun("s1", T0, { status: "FAILED" }));
+      expect(await runShardOf(table, T0)).toBe(`FAILED#${shardOf("s1", 4)}`);
+      await store.updateRun("s1", T0, { status: "RETRYING" }, { expect: ["FAILED"] });
+      expect(await runShardOf(table, T0)).toBe(`RETRYING#${shardOf("s1", 4)}`);
+      await store.startRun(aRun("s1", T0, { status: "RUNNING", startedAt: T0 }), startable);
+      expect(await runShardOf(table, T0)).toBeUndefined();
     });
   });
 });

@@ -6,8 +6,16 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, StoreError } from "../../src/errors.js";
-import { MIGRATIONS, migrate, SCHEMA_VERSION, SQL } from "../../src/store/sqlite/schema.js";
+import {
+  MIGRATIONS,
+  migrate,
+  queryRunsQuery,
+  RUNS_INDEX_TERM,
+  SCHEMA_VERSION,
+  SQL,
+} from "../../src/store/sqlite/schema.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
+import { INDEXED_RUN_STATUSES } from "../../src/store/types.js";
 import { describeStoreContract } from "./contract.js";
 import { aRun, aSchedule, MINUTE, T0 } from "./fixtures.js";
 
@@ -249,5 +257,19 @@ describe("the SQLite store's query plans", () => {
     const detail = plan(SQL[name]);
     expect(detail).toContain(index);
     expect(detail).not.toMatch(/SCAN (schedules|runs)/);
+  });
+
+  it.each<[string, Parameters<typeof queryRunsQuery>[0], boolean]>([
+    ["every indexed status", {}, false],
+    ["one status, one job, since a time", { status: "FAILED", job: "j", since: 1 }, false],
+    ["the page after a cursor", {}, true],
+  ])("reads runs across schedules (%s) through the partial index", (_, options, after) => {
+    const { sql } = queryRunsQuery(options, after ? [1, "s"] : undefined, 0, 10);
+    expect(plan(sql)).toContain("runs_indexed");
+  });
+
+  it("keeps the runs index's term equal to the statuses on the index", () => {
+    const listed = [...RUNS_INDEX_TERM.matchAll(/'([A-Z]+)'/g)].map((m) => m[1]);
+    expect(listed).toEqual([...INDEXED_RUN_STATUSES]);
   });
 });

@@ -58,24 +58,35 @@ async function checkTable(table: string, report: DoctorReport): Promise<void> {
         fix: `use a table made by the stack or by lambda-scheduler create-table --table NEW_NAME`,
       });
     }
-    const due = SCHEDULE_TABLE.indexes.due;
-    const index = (info.GlobalSecondaryIndexes ?? []).find((gsi) => gsi.IndexName === due.name);
-    const wantIndex = SCHEDULE_TABLE_SCHEMA.GlobalSecondaryIndexes[0];
-    if (
-      index !== undefined &&
-      JSON.stringify(index.KeySchema) === JSON.stringify(wantIndex.KeySchema) &&
-      index.Projection?.ProjectionType === due.projection
-    ) {
-      report.ok.push(`index ${due.name} (${due.partitionKey}, ${due.sortKey}, all attributes)`);
-    } else {
+    // What is missing without each index, for the problem line.
+    const without = {
+      due: "the tick cannot find due schedules",
+      runs: "`lambda-scheduler runs` cannot list runs across schedules",
+    } as const satisfies Record<keyof typeof SCHEDULE_TABLE.indexes, string>;
+    SCHEDULE_TABLE_SCHEMA.GlobalSecondaryIndexes.forEach((wantIndex, i) => {
+      const want = Object.values(SCHEDULE_TABLE.indexes)[
+        i
+      ] as (typeof SCHEDULE_TABLE.indexes)[keyof typeof SCHEDULE_TABLE.indexes];
+      const index = (info.GlobalSecondaryIndexes ?? []).find((gsi) => gsi.IndexName === want.name);
+      if (
+        index !== undefined &&
+        JSON.stringify(index.KeySchema) === JSON.stringify(wantIndex.KeySchema) &&
+        index.Projection?.ProjectionType === want.projection
+      ) {
+        report.ok.push(
+          `index ${want.name} (${want.partitionKey}, ${want.sortKey}, all attributes)`,
+        );
+        return;
+      }
+      const types = SCHEDULE_TABLE.attributes;
       report.problems.push({
         problem:
           index === undefined
-            ? `table ${table} has no "${due.name}" index: the tick cannot find due schedules`
-            : `index "${due.name}" of ${table} is not keyed ${due.partitionKey}/${due.sortKey} with projection ${due.projection}`,
-        fix: `add the global secondary index ${due.name}: partition ${due.partitionKey} (S), sort ${due.sortKey} (N), projection ALL (as template.yaml declares it)`,
+            ? `table ${table} has no "${want.name}" index: ${without[want.name]}`
+            : `index "${want.name}" of ${table} is not keyed ${want.partitionKey}/${want.sortKey} with projection ${want.projection}`,
+        fix: `add the global secondary index ${want.name}: partition ${want.partitionKey} (${types[want.partitionKey]}), sort ${want.sortKey} (${types[want.sortKey]}), projection ALL (as template.yaml declares it)`,
       });
-    }
+    });
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));
     const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
     const attribute = ttl.TimeToLiveDescription?.AttributeName;

@@ -5,8 +5,8 @@
  */
 
 import { isDue, withoutUndefined } from "../records.js";
-import type { RunError, RunRecord, ScheduleRecord } from "../types.js";
-import { runIdOf } from "../types.js";
+import type { RunError, RunRecord, RunStatus, ScheduleRecord } from "../types.js";
+import { isIndexedRunStatus, runIdOf } from "../types.js";
 import { SCHEDULE_TABLE } from "./table.js";
 
 /** A DynamoDB item as the document client reads and writes it. */
@@ -27,6 +27,20 @@ export function shardOf(id: string, shards: number): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return String((hash >>> 0) % shards);
+}
+
+/**
+ * Partitions per status on the runs index. One GSI partition takes about 1,000 writes a second;
+ * four let a status take about 4,000 before the index throttles the table's writes. Fixed: a
+ * run's partition is derived from it, so changing the count strands the runs written before.
+ */
+export const RUN_INDEX_SHARDS = 4;
+
+/** The `runShard` of a run of `scheduleId` in `status`; undefined when that status is off the index. */
+export function runShardOf(scheduleId: string, status: RunStatus): string | undefined {
+  return isIndexedRunStatus(status)
+    ? `${status}#${shardOf(scheduleId, RUN_INDEX_SHARDS)}`
+    : undefined;
 }
 
 export function scheduleKey(id: string): Key {
@@ -76,6 +90,8 @@ export function encodeRun(run: RunRecord): Item {
   return withoutUndefined({
     ...fields,
     ...runKey(run.scheduleId, run.scheduledAt),
+    // Sparse: only a run in an indexed status is on the runs index.
+    runShard: runShardOf(run.scheduleId, run.status),
     payload: encodeField("payload", run.payload),
     result: encodeField("result", run.result),
   });
@@ -91,6 +107,7 @@ export function decodeRun(item: Item): RunRecord {
     // Written on PENDING runs by versions that kept an outbox index; not part of a record.
     pendingShard: _shard,
     pendingAt: _at,
+    runShard: _runShard,
     payload,
     result,
     error,

@@ -21,7 +21,7 @@ import {
   runsBefore,
   storedRun,
 } from "../records.js";
-import type { ListRunsOptions, Page, RunChanges, RunRecord } from "../types.js";
+import type { ListRunsOptions, Page, RunChanges, RunRecord, RunStatus } from "../types.js";
 import { RUN_STATUS } from "../types.js";
 import {
   decodeRun,
@@ -30,6 +30,7 @@ import {
   type Item,
   type Key,
   runKey,
+  runShardOf,
   runSortKey,
 } from "./codec.js";
 import { type DynamoContext, request } from "./context.js";
@@ -145,6 +146,9 @@ export async function updateRun(
       set.push(`#${field} = :set_${field}`);
     }
   }
+  if (changes.status !== undefined) {
+    indexUpdate(scheduleId, changes.status, names, values, set, remove);
+  }
   return conditionalUpdate(
     context,
     { name: "updateRun", scheduleId, scheduledAt },
@@ -194,6 +198,28 @@ async function conditionalUpdate(
   }
 }
 
+/**
+ * Puts the run on the runs index for its new `status`, or takes it off: a SET or REMOVE of
+ * `runShard`. Removing an attribute the item does not have costs no index write, so a run that
+ * goes RUNNING → SUCCEEDED pays nothing for the index.
+ */
+function indexUpdate(
+  scheduleId: string,
+  status: RunStatus,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  set: string[],
+  remove: string[],
+): void {
+  const shard = runShardOf(scheduleId, status);
+  names["#runShard"] = "runShard";
+  if (shard === undefined) remove.push("#runShard");
+  else {
+    values[":set_runShard"] = shard;
+    set.push("#runShard = :set_runShard");
+  }
+}
+
 /** Fields of a started run that a run-now record's values win over (see `startRun`). */
 const KEPT_IF_STORED: ReadonlySet<string> = new Set(["createdAt", "job", "manual", "payload"]);
 
@@ -222,12 +248,14 @@ export async function startRun(
         : `#${field} = :set_${field}`,
     );
   }
+  const remove: string[] = [];
+  indexUpdate(scheduleId, run.status, names, values, set, remove);
   const allowed = ["attribute_not_exists(pk)", ...alternativesOf(condition, names, values)];
   return conditionalUpdate(
     context,
     { name: "startRun", scheduleId, scheduledAt },
     {
-      UpdateExpression: `SET ${set.join(", ")}`,
+      UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
       ConditionExpression: allowed.join(" OR "),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

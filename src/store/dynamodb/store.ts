@@ -28,6 +28,7 @@ import { type DynamoContext, request } from "./context.js";
 import { countDue, queryDue } from "./indexes.js";
 import { acquireLease, releaseLease } from "./leases.js";
 import { listSchedules } from "./listing.js";
+import { queryRuns } from "./run-index.js";
 import { createRun, deleteRunsOf, getRun, listRuns, startRun, updateRun } from "./runs.js";
 
 export { DEFAULT_DUE_SHARDS } from "./config.js";
@@ -83,6 +84,11 @@ const UPDATE_ATTEMPTS = 5;
  *   Each page reads everything it filters, because the order (by next run) is not an index's.
  * - `listRuns` with a status filter reads runs of other statuses too (a FilterExpression), in
  *   1 MB pages, until it has a page of matches or the history ends.
+ * - `queryRuns` queries the sparse `runs` index: 4 partitions per status asked for (32 Queries
+ *   for a first page of every indexed status), reading about as many runs as it returns (more
+ *   with a `job` filter or expired runs, filtered after the read). A write that moves a run
+ *   onto, within or off that index costs one index write more; one that leaves it off (RUNNING,
+ *   SUCCEEDED) costs nothing more.
  * - `updateSchedule` reads the schedule and writes it back whole (1 read, 1 write). Without
  *   `expectedVersion` it re-reads and retries when a concurrent write wins, up to 5 times, then
  *   throws ConflictError.
@@ -258,6 +264,7 @@ export function createDynamoStore(options: DynamoStoreOptions): ScheduleStore {
       updateRun(context, scheduleId, scheduledAt, changes, condition),
     startRun: (run, condition) => startRun(context, run, condition),
     listRuns: (scheduleId, listOptions = {}) => listRuns(context, scheduleId, listOptions),
+    queryRuns: (queryOptions = {}) => queryRuns(context, queryOptions),
 
     async close() {
       // An injected client belongs to the caller, who may share it.

@@ -26,6 +26,10 @@ import { StoreError } from "../../errors.js";
  * - `due` (sparse): only ENABLED schedules with a `dueAt` carry `dueShard`, "0".."N-1" from a
  *   hash of the id; the tick queries each shard for `dueAt <= now`. It projects every
  *   attribute, so a tick reads a due schedule in one request. No other item is on it.
+ * - `runs` (sparse): only run items in a status a person acts on (FAILED, RETRYING, …: see
+ *   `RUN_INDEXED`) carry `runShard`, `<STATUS>#<n>`; sorted on `scheduledAt`, so `runs` lists
+ *   them across schedules newest first. A run that succeeds never carries it. All attributes
+ *   are projected: a listing reads each run in the one Query.
  */
 export const SCHEDULE_TABLE = {
   partitionKey: "pk",
@@ -36,9 +40,12 @@ export const SCHEDULE_TABLE = {
     sk: "S",
     dueShard: "S",
     dueAt: "N",
+    runShard: "S",
+    scheduledAt: "N",
   },
   indexes: {
     due: { name: "due", partitionKey: "dueShard", sortKey: "dueAt", projection: "ALL" },
+    runs: { name: "runs", partitionKey: "runShard", sortKey: "scheduledAt", projection: "ALL" },
   },
   ttlAttribute: "expiresAt",
   billingMode: "PAY_PER_REQUEST",
@@ -73,7 +80,10 @@ export const SCHEDULE_TABLE_SCHEMA = {
     AttributeName: name,
     AttributeType: type,
   })),
-  GlobalSecondaryIndexes: [indexSchema(SCHEDULE_TABLE.indexes.due)],
+  GlobalSecondaryIndexes: [
+    indexSchema(SCHEDULE_TABLE.indexes.due),
+    indexSchema(SCHEDULE_TABLE.indexes.runs),
+  ],
   BillingMode: SCHEDULE_TABLE.billingMode,
   ttlAttribute: SCHEDULE_TABLE.ttlAttribute,
 } as const;

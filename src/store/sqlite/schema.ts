@@ -103,7 +103,18 @@ export const MIGRATIONS: readonly string[] = [
   // 4: the delivery that wrote RUNNING, and a failure event recorded but not yet published.
   `ALTER TABLE runs ADD COLUMN owner TEXT;
    ALTER TABLE runs ADD COLUMN unreported TEXT;`,
+  // 5: the runs index across schedules, partial: only the statuses of RUN_INDEXED, so a run that
+  // succeeds never enters it. The list must stay equal to RUNS_INDEX_STATUSES below.
+  `CREATE INDEX runs_indexed ON runs (scheduled_at DESC, schedule_id DESC)
+     WHERE status IN ('PENDING', 'DISPATCHED', 'RETRYING', 'FAILED', 'MISSED', 'EXPIRED', 'SKIPPED', 'CANCELLED');`,
 ];
+
+/**
+ * The WHERE term of the partial index runs_indexed, as the migration wrote it: a query lets
+ * SQLite use that index only when its WHERE contains this very term.
+ */
+export const RUNS_INDEX_TERM =
+  "status IN ('PENDING', 'DISPATCHED', 'RETRYING', 'FAILED', 'MISSED', 'EXPIRED', 'SKIPPED', 'CANCELLED')";
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -258,6 +269,29 @@ export const SQL = {
   releaseLease: "DELETE FROM leases WHERE name = ? AND owner = ?",
 } as const;
 export type StatementName = keyof typeof SQL;
+
+/** The `queryRuns` query for these filters, past `after`; its text depends only on which filters are set. */
+export function queryRunsQuery(
+  options: { status?: string; job?: string; since?: number },
+  after: readonly [scheduledAt: number, scheduleId: string] | undefined,
+  nowSeconds: number,
+  limit: number,
+): { sql: string; params: SQLInputValue[] } {
+  const where = [RUNS_INDEX_TERM, "(expires_at IS NULL OR expires_at > ?)"];
+  const params: SQLInputValue[] = [nowSeconds];
+  if (options.status !== undefined) where.push("status = ?") && params.push(options.status);
+  if (options.job !== undefined) where.push("job = ?") && params.push(options.job);
+  if (options.since !== undefined) where.push("scheduled_at >= ?") && params.push(options.since);
+  if (after !== undefined) {
+    where.push("(scheduled_at, schedule_id) < (?, ?)");
+    params.push(after[0], after[1]);
+  }
+  params.push(limit);
+  return {
+    sql: `SELECT ${R} FROM runs WHERE ${where.join(" AND ")} ORDER BY scheduled_at DESC, schedule_id DESC LIMIT ?`,
+    params,
+  };
+}
 
 /** The `listSchedules` query for these filters, past `after`; its text depends only on which filters are set. */
 export function listQuery(

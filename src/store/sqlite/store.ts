@@ -17,13 +17,16 @@ import {
   newSchedule,
   PAGE_SIZE,
   pageOf,
+  pageOfRuns,
   pageOfSchedules,
   pageSize,
+  queriedRunStatuses,
   readsTheOneShard,
   runConditionHolds,
   runExistsError,
   runRefusedError,
   runsBefore,
+  runsPositionOf,
   scheduleUpdate,
   startedRun,
   storedRun,
@@ -33,7 +36,15 @@ import type { ClaimResult, RunRecord, ScheduleRecord, ScheduleStore } from "../t
 import { CLAIM_REFUSAL } from "../types.js";
 import { createWriteBatcher } from "./batch.js";
 import { guard, openDatabase } from "./connection.js";
-import { decodeRun, decodeSchedule, encodeRun, encodeSchedule, listQuery, SQL } from "./schema.js";
+import {
+  decodeRun,
+  decodeSchedule,
+  encodeRun,
+  encodeSchedule,
+  listQuery,
+  queryRunsQuery,
+  SQL,
+} from "./schema.js";
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -236,6 +247,21 @@ export function createSqliteStore(options: SqliteStoreOptions = {}): ScheduleSto
             : rows(SQL.runsByStatus, scheduleId, before, nowSeconds, options.status, limit + 1);
         const items = found.slice(0, limit).map(decodeRun);
         return pageOf(items, found.length > limit, () => items.at(-1)?.scheduledAt);
+      });
+    },
+
+    async queryRuns(options = {}) {
+      return guard("queryRuns", () => {
+        const limit = pageSize(options.limit, PAGE_SIZE.runs);
+        const [status] = queriedRunStatuses(options);
+        const nowSeconds = Math.floor(clock.now().getTime() / 1_000);
+        const { sql, params } = queryRunsQuery(
+          { ...options, status: options.status === undefined ? undefined : status },
+          runsPositionOf(options.cursor),
+          nowSeconds,
+          limit + 1,
+        );
+        return pageOfRuns(rows(sql, ...params).map(decodeRun), limit);
       });
     },
 
