@@ -1,0 +1,9 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard page's entry point (bundled by esbuild into assets/app.js).
+ */
+import { h, render } from "preact";
+import { App } from "./app.js";
+
+const root = document.getElementById("app");
+if (root !== null) render(h(App, {}), root);
