@@ -28,6 +28,7 @@ import { removeCommand } from "./commands/remove.js";
 import { runCommand } from "./commands/run.js";
 import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
+import { uiCommand } from "./commands/ui.js";
 import { updateCommand } from "./commands/update.js";
 import { validateCommand } from "./commands/validate.js";
 import { whyCommand } from "./commands/why.js";
@@ -54,6 +55,7 @@ const COMMANDS: readonly (() => Command)[] = [
   importCommand,
   tickCommand,
   devCommand,
+  uiCommand,
   initCommand,
   buildCommand,
   deployCommand,
