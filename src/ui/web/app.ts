@@ -51,6 +51,11 @@ export function App() {
     const onHash = (): void => setSelected(scheduleInHash());
     window.addEventListener("hashchange", onHash);
     const stop = listen(setSnapshot, setFeed);
+    // The first snapshot by a plain request too: it does not wait for the stream to open.
+    getJson<Snapshot>("/api/snapshot").then(
+      (first) => setSnapshot((current) => current ?? first),
+      report,
+    );
     return () => {
       stop();
       window.removeEventListener("hashchange", onHash);
@@ -70,6 +75,12 @@ export function App() {
   useEffect(() => {
     if (selected === undefined) {
       setDetail(undefined);
+      return;
+    }
+    // Gone from the live list while its page was open: deleted (here or elsewhere).
+    if (snapshot !== undefined && row === undefined && detail?.id === selected) {
+      setDetail(undefined);
+      window.location.hash = "#/";
       return;
     }
     getJson<ScheduleDetail>(`/api/schedules/${encodeURIComponent(selected)}`).then(

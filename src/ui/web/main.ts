@@ -6,4 +6,8 @@ import { h, render } from "preact";
 import { App } from "./app.js";
 
 const root = document.getElementById("app");
-if (root !== null) render(h(App, {}), root);
+if (root !== null) {
+  // Preact renders next to what the element holds: the "Loading…" text must go first.
+  root.replaceChildren();
+  render(h(App, {}), root);
+}
