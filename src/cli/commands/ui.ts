@@ -12,6 +12,9 @@ import { parsePort } from "../option-values.js";
 import { addStoreOptions, STORE_BACKEND, storeArgs, withStore } from "../store-option.js";
 import { addTransportOptions, awsDispatcher, TRANSPORT_ENV } from "../transport-option.js";
 
+/** Hosts only this machine reaches. */
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
 interface UiOptionValues {
   readonly port: number;
   readonly host: string;
@@ -126,6 +129,11 @@ export function uiCommand(): Command {
             });
             out.print(`dashboard: ${dashboard.url}`);
             out.note(`serving ${label}; Ctrl-C stops it`);
+            if (!LOOPBACK.has(options.host)) {
+              out.note(
+                `listening on ${options.host}: whoever reaches it can read the schedules (changes still need the token)`,
+              );
+            }
             if (!controller.signal.aborted) {
               await new Promise<void>((resolve) =>
                 controller.signal.addEventListener("abort", () => resolve(), { once: true }),
