@@ -207,6 +207,41 @@ describe("the dashboard in Chromium", () => {
     await page.locator("#schedules").waitFor();
   });
 
+  it("writes every text with a contrast of at least 4.5:1 on its background", async () => {
+    const low = await page.evaluate(() => {
+      const rgb = (text: string): number[] => (text.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r = 0, g = 0, b = 0]: number[]): number => {
+        const [lr = 0, lg = 0, lb = 0] = [r, g, b].map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+      };
+      const background = (element: Element | null): number[] => {
+        for (let at = element; at !== null; at = at.parentElement) {
+          const color = rgb(getComputedStyle(at).backgroundColor);
+          if (color.length === 3 || (color.length === 4 && color[3] === 1)) return color;
+        }
+        return [255, 255, 255];
+      };
+      const texts = Array.from(document.querySelectorAll("body *")).filter((element) =>
+        Array.from(element.childNodes).some(
+          (node) => node.nodeType === Node.TEXT_NODE && node.textContent?.trim(),
+        ),
+      );
+      return texts
+        .filter((element) => !(element as HTMLButtonElement).disabled)
+        .map((element) => {
+          const fg = luminance(rgb(getComputedStyle(element).color));
+          const bg = luminance(background(element));
+          const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+          return { text: element.textContent?.trim().slice(0, 30), ratio };
+        })
+        .filter((found) => found.ratio < 4.5);
+    });
+    expect(low).toEqual([]);
+  });
+
   it("saves a screenshot", async () => {
     const file =
       process.env.UPDATE_SCREENSHOT === "1"
