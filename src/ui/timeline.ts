@@ -5,7 +5,12 @@
 import { DateTime } from "luxon";
 import type { Clock } from "../clock.js";
 import { previewRuns } from "../control/runs.js";
-import type { ScheduleRecord, ScheduleStore } from "../store/types.js";
+import {
+  SCHEDULE_STATE,
+  type ScheduleRecord,
+  type ScheduleState,
+  type ScheduleStore,
+} from "../store/types.js";
 import { describeRecord, type InstantView, instantView } from "./views.js";
 
 /** Occurrences listed per schedule at most; a rate of seconds has thousands a day. */
@@ -30,6 +35,8 @@ export interface TimelineRow {
   readonly job: string;
   readonly description: string;
   readonly timezone: string;
+  /** Only ENABLED schedules have occurrences: a paused one fires nothing until resumed. */
+  readonly state: ScheduleState;
   readonly occurrences: readonly InstantView[];
   /** More occurrences fall in the window than {@link TIMELINE_MAX_OCCURRENCES}. */
   readonly truncated: boolean;
@@ -80,8 +87,8 @@ export function clockChanges(zone: string, from: number, to: number): ClockChang
 }
 
 /**
- * The timeline from `now` for `hours` hours: each schedule's occurrences as the tick will take
- * them (`previewRuns`), and its zone's clock changes.
+ * The timeline from `now` for `hours` hours: each ENABLED schedule's occurrences as the tick will
+ * take them (`previewRuns`), and its zone's clock changes.
  */
 export async function timelineOf(
   deps: { readonly store: ScheduleStore; readonly clock: Clock },
@@ -93,11 +100,13 @@ export async function timelineOf(
   const rows: TimelineRow[] = [];
   for (const record of schedules) {
     let upcoming: Date[] = [];
-    try {
-      const preview = await previewRuns(record.id, TIMELINE_MAX_OCCURRENCES + 1, deps);
-      upcoming = preview.map((run) => run.scheduledAt);
-    } catch {
-      // Deleted since the listing, or an expression that no longer parses: no occurrences.
+    if (record.state === SCHEDULE_STATE.ENABLED) {
+      try {
+        const preview = await previewRuns(record.id, TIMELINE_MAX_OCCURRENCES + 1, deps);
+        upcoming = preview.map((run) => run.scheduledAt);
+      } catch {
+        // Deleted since the listing, or an expression that no longer parses: no occurrences.
+      }
     }
     const inWindow = upcoming.filter((at) => at.getTime() < to);
     rows.push({
@@ -105,6 +114,7 @@ export async function timelineOf(
       job: record.job,
       description: describeRecord(record),
       timezone: record.timezone,
+      state: record.state,
       occurrences: inWindow
         .slice(0, TIMELINE_MAX_OCCURRENCES)
         .map((at) => instantView(at.getTime(), record.timezone)),

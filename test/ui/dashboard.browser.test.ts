@@ -253,7 +253,9 @@ describe("the dashboard in Chromium", () => {
 
   it("asks before deleting: Escape keeps the schedule, confirming deletes it", async () => {
     await page.goto(`${dashboard.origin}/#/schedules/hourly-report`);
-    await page.getByRole("button", { name: "Delete…" }).click();
+    // Opened from the keyboard, as a button is.
+    await page.getByRole("button", { name: "Delete…" }).focus();
+    await page.keyboard.press("Enter");
     const dialog = page.getByRole("dialog", { name: "Delete hourly-report?" });
     await dialog.waitFor();
     // The safe choice has the focus, and the keyboard alone closes the dialog.
@@ -261,6 +263,7 @@ describe("the dashboard in Chromium", () => {
     await page.keyboard.press("Escape");
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await store.getSchedule("hourly-report")).toBeDefined();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Delete…");
 
     await page.getByRole("button", { name: "Delete…" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();

@@ -210,6 +210,22 @@ describe("the dashboard's reads", () => {
     ]);
   });
 
+  it("shows no occurrences in the timeline for a paused schedule: it fires nothing until resumed", async () => {
+    const clock = manualClock("2026-06-01T00:00:00Z");
+    const store = createMemoryStore({ clock });
+    for (const id of ["hourly", "paused"]) {
+      await createSchedule({ id, job: "hello", expression: "rate(1 hour)" }, { store, clock });
+    }
+    await pauseSchedule("paused", { store, clock });
+    await serve(store, { clock });
+    const answer = await call("GET", "/api/timeline?hours=24");
+    const rows = answer.body.rows as { id: string; state: string; occurrences: unknown[] }[];
+    const summary = Object.fromEntries(
+      rows.map((row) => [row.id, [row.state, row.occurrences.length]]),
+    );
+    expect(summary).toEqual({ hourly: ["ENABLED", 24], paused: ["PAUSED", 0] });
+  });
+
   it("explains one schedule: its next 10 fire times in its zone and in UTC, runs and payload", async () => {
     const clock = manualClock("2026-01-01T00:00:00Z");
     const store = createMemoryStore({ clock });

@@ -24,9 +24,14 @@ export function ConfirmDialog(props: {
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
+    // Focus goes back where it was (the button that opened the dialog) when it closes.
+    const opener = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
     cancel.current?.focus();
-    return () => dialog.close();
+    return () => {
+      dialog.close();
+      opener?.focus();
+    };
   }, []);
   const { confirmation, onClose } = props;
   return html`<dialog

@@ -43,7 +43,11 @@ export function TimelineView(props: {
                 <div class="timeline-label">
                   <a href=${`#/schedules/${encodeURIComponent(row.id)}`}>${row.id}</a>
                   <span class="muted">
-                    ${row.occurrences.length}${row.truncated ? "+" : ""} occurrence${row.occurrences.length === 1 ? "" : "s"}
+                    ${
+                      row.state === "ENABLED"
+                        ? `${row.occurrences.length}${row.truncated ? "+" : ""} occurrence${row.occurrences.length === 1 ? "" : "s"}`
+                        : `${row.state}: none`
+                    }
                   </span>
                 </div>
                 <div class="track" role="img" aria-label=${`${row.id}: ${row.occurrences.length}${row.truncated ? " or more" : ""} occurrences in the window${row.occurrences[0] === undefined ? "" : `, first at ${row.occurrences[0].local}`}`}>
