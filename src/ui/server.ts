@@ -193,7 +193,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       reject(
         error.code === "EADDRINUSE"
           ? new ConfigurationError(
-              `port ${options.port ?? DEFAULT_DASHBOARD_PORT} on ${host} is in use: choose another with --port`,
+              `port ${options.port ?? DEFAULT_DASHBOARD_PORT} on ${host} is in use: choose another (ui --port N, dev --ui N; 0 picks a free one)`,
               { cause: error },
             )
           : error,

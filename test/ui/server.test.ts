@@ -337,6 +337,15 @@ describe("recentFailures", () => {
 });
 
 describe("startDashboard", () => {
+  it("refuses a port in use, saying how to choose another", async () => {
+    const { port } = await serve(createMemoryStore());
+    await expect(
+      startDashboard({ store: createMemoryStore(), storeLabel: "memory", port, assetsDir }),
+    ).rejects.toThrow(
+      `port ${port} on 127.0.0.1 is in use: choose another (ui --port N, dev --ui N; 0 picks a free one)`,
+    );
+  });
+
   it("refuses to start without its built page, saying how to build it", async () => {
     await expect(
       startDashboard({
