@@ -37,9 +37,13 @@ export function jobsEntry(argv = process.argv.slice(2), env = process.env) {
 
 async function librarySources(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
-    .map((e) => join(e.parentPath, e.name));
+  return (
+    entries
+      .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+      // The dashboard's page runs in the browser: it is bundled on its own (buildDashboard).
+      .filter((e) => !e.parentPath.startsWith(DASHBOARD_SOURCE))
+      .map((e) => join(e.parentPath, e.name))
+  );
 }
 
 /** Builds dist/lib. */
@@ -53,6 +57,20 @@ export async function buildLibrary() {
     target: "node22",
     sourcemap: true,
     logLevel: "warning",
+  });
+}
+
+/** The dashboard page's sources, bundled for the browser into dist/lib/ui/assets. */
+const DASHBOARD_SOURCE = join(ROOT, "src/ui/web");
+
+/** Builds the dashboard's page assets (needs {@link buildLibrary} first); returns their sizes. */
+export async function buildDashboard() {
+  const { buildDashboardAssets } = await import(
+    pathToFileURL(join(ROOT, "dist/lib/build/dashboard.js")).href
+  );
+  return buildDashboardAssets({
+    source: DASHBOARD_SOURCE,
+    outdir: join(ROOT, "dist/lib/ui/assets"),
   });
 }
 
@@ -85,6 +103,13 @@ async function main() {
   // From scratch: a module since moved or deleted would otherwise stay in dist/lib, and ship.
   await rm(join(ROOT, "dist/lib"), { recursive: true, force: true });
   await buildLibrary();
+  const assets = await buildDashboard();
+  console.log("Dashboard assets:");
+  for (const asset of assets) {
+    console.log(
+      `  ${relative(process.cwd(), asset.file)}  ${kib(asset.bytes)}  (gzip ${kib(asset.gzipBytes)})`,
+    );
+  }
   const bundles = await buildLambdas({ jobs });
   console.log(`Lambda bundles (jobs: ${relative(process.cwd(), jobs)}, in invoke only):`);
   for (const bundle of bundles) {

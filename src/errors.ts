@@ -183,3 +183,16 @@ export class OverlapError extends SchedulerError {
 export class ConfigurationError extends SchedulerError {
   override name = "ConfigurationError";
 }
+
+/**
+ * A dashboard request is malformed or not allowed; `status` is the HTTP status it is answered
+ * with (400 bad parameter, 403 refused, 404 unknown route or action).
+ */
+export class RequestError extends SchedulerError {
+  override name = "RequestError";
+  readonly status: number;
+  constructor(status: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.status = status;
+  }
+}

@@ -34,6 +34,7 @@ import { runCommand } from "./commands/run.js";
 import { runsCommand } from "./commands/runs.js";
 import { showCommand } from "./commands/show.js";
 import { tickCommand } from "./commands/tick.js";
+import { uiCommand } from "./commands/ui.js";
 import { updateCommand } from "./commands/update.js";
 import { validateCommand } from "./commands/validate.js";
 import { whyCommand } from "./commands/why.js";
@@ -66,6 +67,7 @@ const COMMANDS: readonly (() => Command)[] = [
   diffCommand,
   tickCommand,
   devCommand,
+  uiCommand,
   initCommand,
   buildCommand,
   deployCommand,

@@ -33,3 +33,11 @@ export function choiceOption<T extends string>(
     return found;
   });
 }
+
+/** Parses a TCP port: a whole number from 0 (any free port) to 65535. */
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) {
+    throw new InvalidArgumentError(`give a port from 0 to 65535 (0: any free port), e.g. 8787.`);
+  }
+  return Number(text);
+}

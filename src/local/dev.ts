@@ -33,6 +33,16 @@ export interface DevOptions {
   readonly note?: (line: string) => void;
   /** Longest sleep between two looks at the store, in ms. Default 1000. */
   readonly maxSleepMs?: number;
+  /**
+   * Also serve the web dashboard on this store, run now going through this scheduler's queue
+   * (port 0: any free port). Its address is printed as a progress line.
+   */
+  readonly ui?: {
+    readonly port: number;
+    readonly host?: string;
+    /** The dashboard's built page; default: the package's (tests pass one built from source). */
+    readonly assetsDir?: string;
+  };
 }
 
 /**
@@ -85,8 +95,36 @@ export async function runDev(options: DevOptions): Promise<void> {
       void scheduler.stop();
     };
     options.signal?.addEventListener("abort", stop, { once: true });
-    await scheduler.stopped;
-    options.signal?.removeEventListener("abort", stop);
+    let dashboard: { readonly url: string; close(): Promise<void> } | undefined;
+    if (options.ui !== undefined) {
+      try {
+        // Loaded only when asked for: local mode without the dashboard does not pay for it.
+        const { startDashboard } = await import("../ui/server.js");
+        dashboard = await startDashboard({
+          store,
+          storeLabel: `local mode, SQLite ${db}`,
+          dispatcher: scheduler.dispatcher,
+          runNowNote: "run by this local scheduler",
+          port: options.ui.port,
+          ...(options.ui.host === undefined ? {} : { host: options.ui.host }),
+          ...(options.ui.assetsDir === undefined ? {} : { assetsDir: options.ui.assetsDir }),
+          onError: (error) =>
+            note(`dashboard: ${error instanceof Error ? error.message : String(error)}`),
+        });
+      } catch (error) {
+        // E.g. its port is taken: stop the scheduler cleanly before saying so.
+        options.signal?.removeEventListener("abort", stop);
+        await scheduler.stop();
+        throw error;
+      }
+      note(`dashboard: ${dashboard.url}`);
+    }
+    try {
+      await scheduler.stopped;
+    } finally {
+      await dashboard?.close();
+      options.signal?.removeEventListener("abort", stop);
+    }
   } finally {
     journal.close();
     await store.close();

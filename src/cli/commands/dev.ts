@@ -6,12 +6,18 @@ import { LINE_FORMAT } from "../../local/output.js";
 import { addExamples, addJsonOption, outputOf } from "../command.js";
 import { loadEmbedded } from "../embedded-store.js";
 import { addJobsOption, type JobsOptionValues } from "../jobs-option.js";
+import { parsePort } from "../option-values.js";
 import { DEFAULT_DB, STORE_ENV } from "../store-option.js";
 import { usageError } from "../usage.js";
+
+/** The dashboard's port for `--ui` without one (as `lambda-scheduler ui`). */
+const DEFAULT_UI_PORT = 8787;
 
 interface DevOptionValues extends JobsOptionValues {
   readonly db?: string;
   readonly seed?: string;
+  /** `true` for `--ui` alone (the default port), else the port. */
+  readonly ui?: true | number;
 }
 
 /**
@@ -33,14 +39,19 @@ export function devCommand(): Command {
         STORE_ENV.db,
       ),
     )
+    .addOption(new Option("--seed <file>", "JSON-lines schedules to create when the file has none"))
     .addOption(
-      new Option("--seed <file>", "JSON-lines schedules to create when the file has none"),
+      new Option(
+        "--ui [port]",
+        `also serve the web dashboard on 127.0.0.1 (default port ${DEFAULT_UI_PORT}; 0: any free port)`,
+      ).argParser(parsePort),
     );
   addJsonOption(command);
   addExamples(command, [
     "dev --jobs src/jobs/index.ts",
     "dev --jobs src/jobs/index.ts --json | jq 'select(.type == \"run\")'",
     "dev --jobs examples/index.ts --seed examples/schedules.jsonl",
+    "dev --jobs src/jobs/index.ts --ui",
   ]);
   return command.action(async (options: DevOptionValues, self: Command) => {
     if (options.jobs === undefined || options.jobs === "") {
@@ -65,6 +76,9 @@ export function devCommand(): Command {
         ...(out.json ? { format: LINE_FORMAT.json, note: out.note } : {}),
         db: options.db === undefined || options.db === "" ? DEFAULT_DB : options.db,
         ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.ui === undefined
+          ? {}
+          : { ui: { port: options.ui === true ? DEFAULT_UI_PORT : options.ui } }),
         signal: controller.signal,
       });
     } finally {

@@ -1,0 +1,78 @@
+/**
+ * `dev --ui` (what `npm start` runs): the dashboard beside local mode, on the same file, its
+ * run now going through the local scheduler's own queue.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runDev } from "../../src/local/index.js";
+import { createSqliteStore } from "../../src/store/sqlite/store.js";
+import { buildAssets } from "../ui/support.js";
+
+async function until<T>(find: () => T | undefined, ms = 8_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("dev --ui", () => {
+  it("prints the dashboard's address next to local mode's lines, and runs its run now", async () => {
+    const { dir } = await buildAssets();
+    const db = join(mkdtempSync(join(tmpdir(), "dev-ui-")), "schedules.db");
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const running = runDev({
+      jobs: "examples/index.ts",
+      db,
+      seed: "examples/schedules.jsonl",
+      signal: controller.signal,
+      write: (line) => lines.push(line),
+      maxSleepMs: 200,
+      ui: { port: 0, assetsDir: dir },
+    });
+    try {
+      const url = await until(() =>
+        lines
+          .map((line) => /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(line)?.[1])
+          .find(Boolean),
+      );
+      const { origin, searchParams } = new URL(url);
+      const snapshot = (await (await fetch(`${origin}/api/snapshot`)).json()) as {
+        schedules: { id: string }[];
+      };
+      expect(snapshot.schedules.map((s) => s.id).sort()).toEqual([
+        "hello-every-5s",
+        "hourly-report",
+      ]);
+
+      const answer = await fetch(`${origin}/api/schedules/hourly-report/run`, {
+        method: "POST",
+        headers: { "x-dashboard-token": searchParams.get("token") ?? "" },
+      });
+      const { runId } = (await answer.json()) as { runId: string };
+      expect(answer.status).toBe(200);
+      const store = createSqliteStore({ path: db });
+      try {
+        await expect
+          .poll(async () => {
+            const runs = await store.listRuns("hourly-report", { limit: 10 });
+            return runs.items.find((run) => run.runId === runId)?.status;
+          })
+          .toBe("SUCCEEDED");
+      } finally {
+        await store.close();
+      }
+    } finally {
+      controller.abort();
+      await running;
+    }
+    const scheduling = lines.findIndex((line) => line.startsWith("local scheduler running on "));
+    expect(scheduling).toBeGreaterThanOrEqual(0);
+    expect(lines.findIndex((line) => line.startsWith("dashboard: "))).toBeGreaterThan(scheduling);
+  });
+});
