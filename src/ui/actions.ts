@@ -1,10 +1,16 @@
 /**
  * What the dashboard's buttons do. Each action is one entry of {@link ACTIONS}: the route
- * `POST /api/schedules/:id/:action` looks it up by name, so adding an action (e.g. retrying a
- * failed run) is adding an entry.
+ * `POST /api/schedules/:id/:action` (or `/api/runs/:runId/:action`, for an action on a run)
+ * looks it up by name, so adding an action is adding an entry.
  */
 import type { Clock } from "../clock.js";
-import { deleteSchedule, pauseSchedule, resumeSchedule, runNow } from "../control/index.js";
+import {
+  deleteSchedule,
+  pauseSchedule,
+  resumeSchedule,
+  retryRun,
+  runNow,
+} from "../control/index.js";
 import type { Dispatcher } from "../dispatch/types.js";
 import { ConfigurationError } from "../errors.js";
 import type { ScheduleStore } from "../store/types.js";
@@ -31,15 +37,35 @@ export interface ActionResult {
   readonly runId?: string;
 }
 
-/** One action: its body, and whether the page must confirm it first. */
+/** What an action acts on: a schedule (by id) or a run (by run id). */
+export type ActionTarget = "schedules" | "runs";
+
+/** One action: what it acts on, its body, and whether the page must confirm it first. */
 export interface Action {
+  readonly target: ActionTarget;
   readonly confirm: boolean;
   readonly run: (id: string, context: ActionContext) => Promise<ActionResult>;
+}
+
+/** The dispatcher run-now and retry send through, or why there is none. */
+function dispatcherOf(context: ActionContext): Dispatcher {
+  if (context.dispatcher === undefined) {
+    throw new ConfigurationError(
+      context.runNowUnavailable ?? "run now needs a transport, and this dashboard has none",
+    );
+  }
+  return context.dispatcher;
+}
+
+/** What the page says after a run was sent. */
+function sentNote(context: ActionContext): string {
+  return context.runNowNote === undefined ? "" : ` (${context.runNowNote})`;
 }
 
 /** The actions, by the name the route and the page use. */
 export const ACTIONS = {
   pause: {
+    target: "schedules",
     confirm: false,
     run: async (id, context) => {
       const record = await pauseSchedule(id, context);
@@ -47,6 +73,7 @@ export const ACTIONS = {
     },
   },
   resume: {
+    target: "schedules",
     confirm: false,
     run: async (id, context) => {
       const record = await resumeSchedule(id, context);
@@ -54,20 +81,26 @@ export const ACTIONS = {
     },
   },
   run: {
+    target: "schedules",
     confirm: false,
     run: async (id, context) => {
-      const { dispatcher } = context;
-      if (dispatcher === undefined) {
-        throw new ConfigurationError(
-          context.runNowUnavailable ?? "run now needs a transport, and this dashboard has none",
-        );
-      }
-      const { run } = await runNow(id, { ...context, dispatcher });
-      const note = context.runNowNote === undefined ? "" : ` (${context.runNowNote})`;
-      return { message: `run ${run.runId} started${note}`, runId: run.runId };
+      const { run } = await runNow(id, { ...context, dispatcher: dispatcherOf(context) });
+      return { message: `run ${run.runId} started${sentNote(context)}`, runId: run.runId };
+    },
+  },
+  retry: {
+    target: "runs",
+    confirm: false,
+    run: async (runId, context) => {
+      const { run } = await retryRun({ ...context, dispatcher: dispatcherOf(context) }, runId);
+      return {
+        message: `run ${run.runId} sent again as attempt ${run.attempt + 1}${sentNote(context)}`,
+        runId: run.runId,
+      };
     },
   },
   delete: {
+    target: "schedules",
     confirm: true,
     run: async (id, context) => {
       await deleteSchedule(id, context);
@@ -79,7 +112,10 @@ export const ACTIONS = {
 /** An action's name. */
 export type ActionName = keyof typeof ACTIONS;
 
-/** The action named `name`, or undefined when there is none. */
-export function actionNamed(name: string): Action | undefined {
-  return Object.hasOwn(ACTIONS, name) ? ACTIONS[name as ActionName] : undefined;
+/** The action named `name` on `target`, or undefined when there is none. */
+export function actionNamed(name: string, target: ActionTarget): Action | undefined {
+  const action: Action | undefined = Object.hasOwn(ACTIONS, name)
+    ? ACTIONS[name as ActionName]
+    : undefined;
+  return action?.target === target ? action : undefined;
 }

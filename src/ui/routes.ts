@@ -10,10 +10,12 @@ import {
   InvalidPayloadError,
   InvalidScheduleError,
   RequestError,
+  RunNotFoundError,
+  RunStateError,
   ScheduleNotFoundError,
 } from "../errors.js";
 import type { RunRecord, ScheduleRecord, ScheduleStore } from "../store/types.js";
-import { ACTIONS, type ActionContext, actionNamed } from "./actions.js";
+import { ACTIONS, type ActionContext, type ActionTarget, actionNamed } from "./actions.js";
 import { recentFailures } from "./failures.js";
 import { TIMELINE_MAX_HOURS, timelineOf } from "./timeline.js";
 import { runView, type ScheduleRow, scheduleDetail, scheduleRow } from "./views.js";
@@ -34,8 +36,9 @@ export interface Reply {
 /** The status of an error thrown by the control plane or the store. */
 export function statusOf(error: unknown): number {
   if (error instanceof RequestError) return error.status;
-  if (error instanceof ScheduleNotFoundError) return 404;
+  if (error instanceof ScheduleNotFoundError || error instanceof RunNotFoundError) return 404;
   if (
+    error instanceof RunStateError ||
     error instanceof InvalidScheduleError ||
     error instanceof InvalidPayloadError ||
     error instanceof ConflictError ||
@@ -126,13 +129,21 @@ export async function readTimeline(
   return { status: 200, body: await timelineOf(deps, schedules, hours) };
 }
 
-/** Runs action `name` on schedule `id`. */
-export async function runAction(name: string, id: string, context: ActionContext): Promise<Reply> {
-  const action = actionNamed(name);
+/** Runs action `name` on the schedule or run `id`. */
+export async function runAction(
+  target: ActionTarget,
+  name: string,
+  id: string,
+  context: ActionContext,
+): Promise<Reply> {
+  const action = actionNamed(name, target);
   if (action === undefined) {
+    const offered = Object.entries(ACTIONS)
+      .filter(([, entry]) => entry.target === target)
+      .map(([offeredName]) => offeredName);
     throw new RequestError(
       404,
-      `no action "${name}": the actions are ${Object.keys(ACTIONS).join(", ")}`,
+      `no action "${name}" on ${target}: the actions are ${offered.join(", ")}`,
     );
   }
   return { status: 200, body: await action.run(id, context) };

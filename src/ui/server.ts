@@ -139,13 +139,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const url = new URL(request.url ?? "/", "http://dashboard");
     const path = url.pathname;
     const method = request.method ?? "GET";
-    const action = /^\/api\/schedules\/([^/]+)\/([^/]+)$/.exec(path);
+    const action = /^\/api\/(schedules|runs)\/([^/]+)\/([^/]+)$/.exec(path);
     if (method === "POST" && action !== null) {
       const refused = checkMutation(request, token, hosts);
       if (refused !== undefined) throw new RequestError(403, refused);
       const reply = await runAction(
+        action[1] === "runs" ? "runs" : "schedules",
+        decodeURIComponent(action[3] ?? ""),
         decodeURIComponent(action[2] ?? ""),
-        decodeURIComponent(action[1] ?? ""),
         context,
       );
       void feed.refresh();

@@ -207,6 +207,24 @@ describe("the dashboard in Chromium", () => {
     await page.locator("#schedules").waitFor();
   });
 
+  it("retries a failed run from the failures list: it succeeds live and leaves the list", async () => {
+    const failures = page.locator("#failures");
+    const seeded = await failures
+      .locator('tbody tr[data-run^="nightly-report@"]')
+      .getAttribute("data-run");
+    if (seeded === null) throw new Error("the seeded failure is not listed");
+    await page.getByRole("button", { name: `Retry run ${seeded}` }).click();
+    await expect
+      .poll(() => page.locator(".status").textContent())
+      .toBe(`run ${seeded} sent again as attempt 4`);
+    const scheduledAt = Date.parse(seeded.slice(seeded.indexOf("@") + 1));
+    await expect
+      .poll(async () => (await store.getRun("nightly-report", scheduledAt))?.status)
+      .toBe("SUCCEEDED");
+    await expect.poll(() => failures.locator(`tbody tr[data-run="${seeded}"]`).count()).toBe(0);
+    expect(await failures.locator("tbody tr").count()).toBe(1);
+  });
+
   it("writes every text with a contrast of at least 4.5:1 on its background", async () => {
     const low = await page.evaluate(() => {
       const rgb = (text: string): number[] => (text.match(/[\d.]+/g) ?? []).map(Number);

@@ -9,7 +9,7 @@ import { manualClock } from "../../src/clock.js";
 import { createSchedule, pauseSchedule } from "../../src/control/index.js";
 import type { Dispatcher } from "../../src/dispatch/types.js";
 import { createMemoryStore } from "../../src/store/memory.js";
-import { RUN_STATUS, runIdOf, type ScheduleStore } from "../../src/store/types.js";
+import { RUN_STATUS, type RunStatus, runIdOf, type ScheduleStore } from "../../src/store/types.js";
 import { recentFailures } from "../../src/ui/failures.js";
 import { type Dashboard, type DashboardOptions, startDashboard } from "../../src/ui/server.js";
 import { buildAssets } from "./support.js";
@@ -129,7 +129,13 @@ describe("the dashboard's actions", () => {
       "an unknown action",
       "/api/schedules/nightly/explode",
       404,
-      /no action "explode": the actions are pause, resume, run, delete/,
+      /no action "explode" on schedules: the actions are pause, resume, run, delete/,
+    ],
+    [
+      "a run action on a schedule",
+      "/api/schedules/nightly/retry",
+      404,
+      /no action "retry" on schedules/,
     ],
     ["an unknown schedule", "/api/schedules/nope/pause", 404, /schedule "nope" does not exist/],
   ])("answers %s with what is wrong, and changes nothing", async (_case, path, status, message) => {
@@ -164,6 +170,69 @@ describe("the dashboard's actions", () => {
     expect(sent).toEqual([answer.body.runId]);
     const [run] = (await store.listRuns("nightly")).items;
     expect(run).toMatchObject({ runId: answer.body.runId, status: "DISPATCHED", manual: true });
+  });
+});
+
+describe("retrying a run from the dashboard", () => {
+  /** The schedule `nightly` with one run that failed for good, and a dashboard that keeps sends. */
+  async function withFailedRun() {
+    const store = await storeWith("nightly");
+    const at = Date.parse("2026-01-05T09:00:00.000Z");
+    const runId = runIdOf("nightly", at);
+    await store.createRun({
+      runId,
+      scheduleId: "nightly",
+      job: "hello",
+      scheduledAt: at,
+      dueAt: at,
+      status: RUN_STATUS.FAILED,
+      attempt: 3,
+      createdAt: at,
+      updatedAt: at,
+      error: { name: "Error", message: "boom" },
+    });
+    const sent: string[] = [];
+    const dispatcher: Dispatcher = {
+      async dispatch(dispatches) {
+        sent.push(...dispatches.map((d) => d.envelope.runId));
+        return { failed: [] };
+      },
+    };
+    const { token } = await serve(store, { dispatcher });
+    return { store, runId, sent, headers: { "x-dashboard-token": token } };
+  }
+
+  it("sends a FAILED run again under its own run id, once", async () => {
+    const { store, runId, sent, headers } = await withFailedRun();
+    const path = `/api/runs/${encodeURIComponent(runId)}/retry`;
+    const answer = await call("POST", path, headers);
+    expect(answer).toEqual({
+      status: 200,
+      body: { message: `run ${runId} sent again as attempt 4`, runId },
+    });
+    expect(sent).toEqual([runId]);
+    expect((await store.listRuns("nightly")).items).toMatchObject([
+      { runId, status: "DISPATCHED" },
+    ]);
+    // A second click finds it on its way, and sends nothing.
+    const again = await call("POST", path, headers);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatch(/^cannot retry run .*: it is DISPATCHED/);
+    expect(sent).toEqual([runId]);
+    const unknown = await call(
+      "POST",
+      "/api/runs/nightly%402026-01-06T09%3A00%3A00.000Z/retry",
+      headers,
+    );
+    expect(unknown.status).toBe(404);
+  });
+
+  it("refuses a retry without the token, and sends nothing", async () => {
+    const { store, runId, sent } = await withFailedRun();
+    const answer = await call("POST", `/api/runs/${encodeURIComponent(runId)}/retry`);
+    expect(answer.status).toBe(403);
+    expect(sent).toEqual([]);
+    expect((await store.listRuns("nightly")).items).toMatchObject([{ status: "FAILED" }]);
   });
 });
 
@@ -302,16 +371,16 @@ describe("the live feed", () => {
 });
 
 describe("recentFailures", () => {
-  it("lists failed runs across schedules, newest first, at most the limit", async () => {
+  it("lists failed and expired runs across schedules, newest first, at most the limit", async () => {
     const store = await storeWith("a", "b");
-    const failed = async (id: string, at: number) =>
+    const failed = async (id: string, at: number, status: RunStatus = RUN_STATUS.FAILED) =>
       store.createRun({
         runId: runIdOf(id, at),
         scheduleId: id,
         job: "hello",
         scheduledAt: at,
         dueAt: at,
-        status: RUN_STATUS.FAILED,
+        status,
         attempt: 1,
         createdAt: at,
         updatedAt: at,
@@ -320,6 +389,8 @@ describe("recentFailures", () => {
     await failed("a", 1_000);
     await failed("b", 3_000);
     await failed("a", 2_000);
+    await failed("b", 3_500, RUN_STATUS.EXPIRED);
+    await failed("a", 3_700, RUN_STATUS.SKIPPED);
     await store.createRun({
       runId: runIdOf("b", 4_000),
       scheduleId: "b",
@@ -331,8 +402,12 @@ describe("recentFailures", () => {
       createdAt: 4_000,
       updatedAt: 4_000,
     });
-    const runs = await recentFailures(store, 2);
-    expect(runs.map((run) => run.runId)).toEqual([runIdOf("b", 3_000), runIdOf("a", 2_000)]);
+    const runs = await recentFailures(store, 3);
+    expect(runs.map((run) => run.runId)).toEqual([
+      runIdOf("b", 3_500),
+      runIdOf("b", 3_000),
+      runIdOf("a", 2_000),
+    ]);
   });
 });
 

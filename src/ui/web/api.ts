@@ -39,10 +39,14 @@ export async function getJson<T>(path: string): Promise<T> {
   return answer<T>(await fetch(path, { headers: { accept: "application/json" } }));
 }
 
-/** Runs an action on a schedule; throws with the server's message when refused. */
+/** Actions on a run (by run id); the others act on a schedule. */
+const RUN_ACTIONS: ReadonlySet<string> = new Set(["retry"]);
+
+/** Runs an action on a schedule or a run; throws with the server's message when refused. */
 export async function postAction(id: string, action: string): Promise<ActionResult> {
+  const target = RUN_ACTIONS.has(action) ? "runs" : "schedules";
   const response = await fetch(
-    `/api/schedules/${encodeURIComponent(id)}/${encodeURIComponent(action)}`,
+    `/api/${target}/${encodeURIComponent(id)}/${encodeURIComponent(action)}`,
     { method: "POST", headers: { [TOKEN_HEADER]: token ?? "" } },
   );
   return answer<ActionResult>(response);

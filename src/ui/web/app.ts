@@ -154,7 +154,14 @@ export function App() {
               <${TimelineView} timeline=${timeline} hours=${hours} onHours=${setHours} />
               <section aria-labelledby="failures-title">
                 <h2 id="failures-title">Failures</h2>
-                <${RunsTable} runs=${snapshot.failures} id="failures" withSchedule=${true} />
+                <${RunsTable}
+                  runs=${snapshot.failures}
+                  id="failures"
+                  withSchedule=${true}
+                  act=${act}
+                  canChange=${canChange}
+                  canSend=${runNow}
+                />
               </section>`
       }
     </main>

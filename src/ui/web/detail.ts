@@ -9,11 +9,21 @@ import { Badge } from "./badge.js";
 import { duration, utc } from "./format.js";
 import { type Act, RowActions } from "./schedules.js";
 
-/** The run history table (also used by the failures list, with a schedule column). */
+/** Statuses a run can be retried from (the control plane's retry refuses the others). */
+const RETRYABLE: ReadonlySet<string> = new Set(["FAILED", "EXPIRED"]);
+
+/**
+ * The run history table (also used by the failures list, with a schedule column), with a Retry
+ * button on each run that failed for good or expired.
+ */
 export function RunsTable(props: {
   readonly runs: readonly RunView[];
   readonly id: string;
   readonly withSchedule?: boolean;
+  readonly act: Act;
+  readonly canChange: boolean;
+  /** Whether this dashboard can send runs (run now, retry). */
+  readonly canSend: boolean;
 }) {
   if (props.runs.length === 0) return html`<p class="muted">No runs recorded.</p>`;
   return html`<div class="scroll">
@@ -27,6 +37,7 @@ export function RunsTable(props: {
           <th scope="col">Lateness</th>
           <th scope="col">Duration</th>
           <th scope="col">Result or error</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
         </tr>
       </thead>
       <tbody>
@@ -49,6 +60,20 @@ export function RunsTable(props: {
                     ? html`<span class="muted">—</span>`
                     : html`<pre>${run.result}</pre>`
                   : html`<p class="error"><strong>${run.error.name}:</strong> ${run.error.message}</p>`
+              }
+            </td>
+            <td>
+              ${
+                RETRYABLE.has(run.status)
+                  ? html`<button
+                      type="button"
+                      disabled=${!props.canChange || !props.canSend}
+                      aria-label=${`Retry run ${run.runId}`}
+                      onClick=${() => props.act(run.runId, "retry")}
+                    >
+                      Retry
+                    </button>`
+                  : null
               }
             </td>
           </tr>`,
@@ -102,7 +127,13 @@ export function DetailView(props: {
         </table>`
     }
     <h3>Run history</h3>
-    <${RunsTable} runs=${detail.runs} id="runs" />
+    <${RunsTable}
+      runs=${detail.runs}
+      id="runs"
+      act=${props.act}
+      canChange=${props.canChange}
+      canSend=${props.runNow}
+    />
     <h3>Payload</h3>
     <pre class="payload">${detail.payload}</pre>
   </section>`;
