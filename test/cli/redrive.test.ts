@@ -1,12 +1,4 @@
-/**
- * `redrive` on DynamoDB and SQS (emulated), as a user types it: a dry run lists the
- * dead-lettered occurrence and changes nothing; redrive moves it back to the invocations queue
- * and makes its FAILED run startable; without the queues it is a usage error. On the embedded
- * store it moves the dead letters that dev kept in the file. (That a redriven run then runs to SUCCEEDED is test/e2e/redrive.test.ts.)
- */
-import { Agent } from "node:http";
 import { join } from "node:path";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeEnvelope } from "../../src/dispatch/envelope.js";
@@ -16,6 +8,7 @@ import type { ScheduleStore } from "../../src/store/types.js";
 import { createQueue, type TestQueue } from "../dispatch/aws-queues.js";
 import { aRun, aSchedule, T0 } from "../store/fixtures.js";
 import { awsClientConfig } from "../support/aws.js";
+import { serialDynamoClient } from "../support/dynamodb.js";
 import { envelope } from "../support/events.js";
 import { newTableEnvironment } from "./aws.js";
 import { type Cli, createCli, expectExit, JOBS } from "./support.js";
@@ -52,10 +45,7 @@ describe("the redrive command on DynamoDB", () => {
     cli = createCli(env);
     store = createDynamoStore({
       tableName: env.LAMBDA_SCHEDULER_TABLE as string,
-      client: new DynamoDBClient({
-        ...awsClientConfig(),
-        requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-      }),
+      client: serialDynamoClient(),
     });
     await store.createSchedule(aSchedule("s1"));
     await store.createRun(aRun("s1", T0, { status: "FAILED", attempt: 3 }));

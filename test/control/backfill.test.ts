@@ -3,20 +3,18 @@
  * idempotence case, which is the one that rests on the store's conditional write.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ManualClock, manualClock } from "../../src/clock.js";
 import { backfill, createSchedule } from "../../src/control/index.js";
 import { InvalidScheduleError, ScheduleNotFoundError } from "../../src/errors.js";
-import { createDynamoStore, createScheduleTable } from "../../src/store/dynamodb/store.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { iso } from "../planning/factories.js";
-import { awsClientConfig, uniqueName } from "../support/aws.js";
+import { emulatorTable } from "../support/dynamodb.js";
 import { recordingDispatcher } from "../tick/fakes.js";
 import { testJobs } from "./jobs.js";
 
@@ -46,19 +44,13 @@ const STORES: Record<string, (clock: ManualClock) => Promise<StoreFixture>> = {
 };
 
 async function dynamoStore(): Promise<StoreFixture> {
-  const client = new DynamoDBClient({
-    ...awsClientConfig(),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
-  const tableName = uniqueName("backfill");
-  await createScheduleTable(client, tableName);
+  const { client, tableName, drop } = await emulatorTable("backfill");
   const store = createDynamoStore({ tableName, client });
   return {
     store,
     cleanup: async () => {
       await store.close();
-      await client.send(new DeleteTableCommand({ TableName: tableName }));
-      client.destroy();
+      await drop();
     },
   };
 }

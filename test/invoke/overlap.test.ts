@@ -3,10 +3,8 @@
  * schedule's runs, which each store keeps its own way.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Clock, manualClock } from "../../src/clock.js";
 import type { Dispatch, Dispatcher, Envelope } from "../../src/dispatch/types.js";
@@ -15,11 +13,11 @@ import { silentLogger } from "../../src/logger.js";
 import { defineJob } from "../../src/registry/define.js";
 import { clearRegistry } from "../../src/registry/registry.js";
 import type { Overlap } from "../../src/registry/types.js";
-import { createDynamoStore, createScheduleTable } from "../../src/store/dynamodb/store.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import { RUN_STATUS, type RunStatus, type ScheduleStore } from "../../src/store/types.js";
-import { awsClientConfig, uniqueName } from "../support/aws.js";
+import { emulatorTable } from "../support/dynamodb.js";
 import { envelope } from "../support/events.js";
 import { runOf, seedRun, seedSchedule } from "./fixtures.js";
 
@@ -86,20 +84,8 @@ const subjects: readonly [string, (clock: Clock) => Promise<Opened>][] = [
   [
     "DynamoDB",
     async (clock) => {
-      // One request at a time: the emulator does not isolate concurrent writers.
-      const client = new DynamoDBClient({
-        ...awsClientConfig(),
-        requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-      });
-      const tableName = uniqueName("overlap");
-      await createScheduleTable(client, tableName);
-      return {
-        store: createDynamoStore({ tableName, client, clock }),
-        cleanup: async () => {
-          await client.send(new DeleteTableCommand({ TableName: tableName }));
-          client.destroy();
-        },
-      };
+      const { client, tableName, drop } = await emulatorTable("overlap");
+      return { store: createDynamoStore({ tableName, client, clock }), cleanup: drop };
     },
   ],
 ];

@@ -1,19 +1,7 @@
-/**
- * The DynamoDB store against the local AWS emulator (moto server, over HTTP): the contract, then
- * what only DynamoDB has: the table, the shards, request counts, and error translation.
- *
- * The emulator applies concurrent transactions without isolation (measured: of 200 rounds of
- * three racing TransactWriteItems on one item, about 5 let two win), which DynamoDB never does.
- * So the stores here talk to it over one connection: requests still race in the store, but
- * reach the emulator one at a time. Its Query also scans internally, so these tests count items
- * and requests and never time them, and keep tables small.
- */
-import { Agent } from "node:http";
 import {
-  DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
@@ -28,20 +16,13 @@ import {
   SCHEDULE_TABLE_SCHEMA,
 } from "../../src/store/dynamodb/store.js";
 import type { RunStatus, ScheduleStore } from "../../src/store/types.js";
-import { awsClientConfig, uniqueName } from "../support/aws.js";
+import { uniqueName } from "../support/aws.js";
+import { emulatorTable, serialDynamoClient } from "../support/dynamodb.js";
 import { describeStoreContract } from "./contract.js";
 import { allPages, aRun, aSchedule, createAll, largePayload, MINUTE, T0 } from "./fixtures.js";
 
 /** The configuration item's key, as the low-level client spells it. */
 const CONFIG_ITEM = { pk: { S: "CONFIG" }, sk: { S: "CONFIG" } };
-
-/** A client that sends one request at a time (see above). */
-function emulatorClient(): DynamoDBClient {
-  return new DynamoDBClient({
-    ...awsClientConfig(),
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-  });
-}
 
 interface TableFixture {
   readonly client: DynamoDBClient;
@@ -53,9 +34,7 @@ interface TableFixture {
 async function withTable(
   storeOptions: { dueShards?: number; returnConsumedCapacity?: "TOTAL" } = {},
 ): Promise<TableFixture> {
-  const client = emulatorClient();
-  const tableName = uniqueName("schedules");
-  await createScheduleTable(client, tableName);
+  const { client, tableName, drop } = await emulatorTable("schedules");
   const store = createDynamoStore({ tableName, client, ...storeOptions });
   return {
     client,
@@ -63,8 +42,7 @@ async function withTable(
     store,
     cleanup: async () => {
       await store.close();
-      await client.send(new DeleteTableCommand({ TableName: tableName }));
-      client.destroy();
+      await drop();
     },
   };
 }
@@ -257,7 +235,7 @@ describe("the DynamoDB store's recorded shard count", () => {
   });
 
   it.each([0, -1, 2.5, Number.NaN])("refuses %s as a shard count at once", (dueShards) => {
-    const client = emulatorClient();
+    const client = serialDynamoClient();
     expect(() => createDynamoStore({ tableName: "t", client, dueShards })).toThrow(
       ConfigurationError,
     );
@@ -509,7 +487,7 @@ describe("the DynamoDB store's errors", () => {
   ])(
     "%s on a table that does not exist throws StoreError that says how to create it",
     async (_, call) => {
-      const client = emulatorClient();
+      const client = serialDynamoClient();
       const store = createDynamoStore({ tableName: uniqueName("missing"), client });
       const failed = call(store);
       await expect(failed).rejects.toBeInstanceOf(StoreError);

@@ -5,24 +5,22 @@
  * each once, although an occurrence sent just before the death travels twice.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../src/clock.js";
 import type { Dispatch, Dispatcher } from "../../src/dispatch/types.js";
 import { createInvoker } from "../../src/invoke/invoker.js";
 import { silentLogger } from "../../src/logger.js";
 import type { JobLookup } from "../../src/registry/types.js";
-import { createDynamoStore, createScheduleTable } from "../../src/store/dynamodb/store.js";
+import { createDynamoStore } from "../../src/store/dynamodb/store.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
 import type { ScheduleStore } from "../../src/store/types.js";
 import { runTick } from "../../src/tick/tick.js";
 import { job } from "../control/jobs.js";
 import { ms, scheduleRecord } from "../planning/factories.js";
-import { awsClientConfig, uniqueName } from "../support/aws.js";
+import { emulatorTable } from "../support/dynamodb.js";
 import { dispatchCounts, recordingDispatcher } from "./fakes.js";
 
 const T0 = "2026-01-05T00:00:00Z";
@@ -66,23 +64,10 @@ const subjects: readonly [string, (clock: Clock) => Promise<Stores>][] = [
   [
     "DynamoDB",
     async (clock) => {
-      // One request at a time: the emulator does not isolate concurrent writers.
-      const client = new DynamoDBClient({
-        ...awsClientConfig(),
-        requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
-      });
-      const tableName = uniqueName("protocol");
-      await createScheduleTable(client, tableName);
+      const { client, tableName, drop } = await emulatorTable("protocol");
       const a = createDynamoStore({ tableName, client, clock, dueShards: 4 });
       const b = createDynamoStore({ tableName, client, clock, dueShards: 4 });
-      return {
-        a,
-        b,
-        cleanup: async () => {
-          await client.send(new DeleteTableCommand({ TableName: tableName }));
-          client.destroy();
-        },
-      };
+      return { a, b, cleanup: drop };
     },
   ],
 ];
