@@ -21,6 +21,15 @@ const PAYLOAD = { volumeId: "vol-0123456789abcdef0", keep: 7 };
 const MANY = 100;
 
 defineJob({ name: JOB, handler: () => undefined });
+/** A job that fails on each of its 3 attempts: the runs that pay for the runs index. */
+const FAILING_JOB = "bench-cost-failing";
+defineJob({
+  name: FAILING_JOB,
+  retry: { attempts: 3, backoffSeconds: 1 },
+  handler: () => {
+    throw new Error("bench: this job always fails");
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // AWS's published rules (DynamoDB developer guide, "Read and write operations" and "Global
@@ -278,7 +287,7 @@ function labelledStore(inner, label, phaseOf) {
 }
 
 /** Creates `count` schedules, ticks once, and runs each captured envelope; returns the requests. */
-async function runThrough(local, count, tableName, history) {
+async function runThrough(local, count, tableName, history, job = JOB) {
   const config = {
     endpoint: local.endpoint,
     region: "us-east-1",
@@ -303,7 +312,7 @@ async function runThrough(local, count, tableName, history) {
       await createSchedule(
         {
           id: `cost-${String(i).padStart(4, "0")}`,
-          job: JOB,
+          job,
           expression: "rate(1 hour)",
           payload: PAYLOAD,
           ...(history === undefined ? {} : { history }),
@@ -327,14 +336,17 @@ async function runThrough(local, count, tableName, history) {
     clock.advance(1_000);
     const invoker = createInvoker({ store, clock, logger: silentLogger });
     const outcomes = {};
-    for (const [i, envelope] of envelopes.entries()) {
-      const result = await invoker.processLocalDelivery({
-        messageId: `bench-${i}`,
-        envelope,
-        receiveCount: 1,
-        changeVisibility: () => undefined,
-      });
-      outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+    for (const envelope of envelopes) {
+      // Each retry is the same message received again, as SQS delivers it after its backoff.
+      for (let receiveCount = 1; ; receiveCount++) {
+        const result = await invoker.processEnvelope(envelope, {
+          attempt: receiveCount,
+          receiveCount,
+          changeVisibility: () => undefined,
+        });
+        outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        if (result.outcome !== "failed-retry") break;
+      }
     }
 
     // A tick with nothing due: what every minute costs, whatever the load.
@@ -464,10 +476,12 @@ export default async function costSection() {
   let one;
   let many;
   let quiet;
+  let failing;
   try {
     one = await runThrough(local, 1, "bench-cost-one");
     many = await runThrough(local, MANY, "bench-cost-many");
     quiet = await runThrough(local, MANY, "bench-cost-failures", "failures");
+    failing = await runThrough(local, MANY, "bench-cost-failing", undefined, FAILING_JOB);
   } finally {
     await local.stop();
   }
@@ -481,6 +495,7 @@ export default async function costSection() {
   );
   const quietGroups = byStep(quiet.requests);
   const quietPerRun = total(quietGroups.filter((g) => RUN_PHASES.has(g.phase)));
+  const failingPerRun = total(byStep(failing.requests).filter((g) => RUN_PHASES.has(g.phase)));
   const idle = total(manyGroups.filter((g) => g.phase === "idle tick"));
   const idleOps = manyGroups
     .filter((g) => g.phase === "idle tick")
@@ -530,6 +545,12 @@ export default async function costSection() {
     `The same ${MANY} runs of schedules created with \`history: "failures"\` (a run that succeeds`,
     `writes only its start; ${outcomes(quiet)}): ${fmt(quietPerRun.awsWru / MANY)} WRU and ${fmt(quietPerRun.awsRru / MANY)} RRU per run by AWS's`,
     `published rules (${fmt(quietPerRun.wru / MANY)} WRU by DynamoDB Local), in ${fmt(quietPerRun.requests / MANY)} requests.`,
+    "",
+    `And ${MANY} runs of a job that fails each of its 3 attempts (RUNNING, RETRYING, RUNNING, RETRYING,`,
+    `RUNNING, FAILED; ${outcomes(failing)}): ${fmt(failingPerRun.awsWru / MANY)} WRU and ${fmt(failingPerRun.awsRru / MANY)} RRU per run by AWS's published`,
+    `rules (${fmt(failingPerRun.wru / MANY)} WRU by DynamoDB Local). RETRYING and FAILED are on the sparse \`runs\` index`,
+    "(what `lambda-scheduler runs` reads), RUNNING and SUCCEEDED are not: a run that succeeds pays",
+    "nothing for it, one that fails pays for each move onto and off it.",
     "",
     "Dollars per million runs at on-demand list prices (AWS us-east-1, as published on the",
     `services' pricing pages on 2026-12-01; free tiers left out): DynamoDB $${PRICE.wru} per million WRU`,

@@ -177,7 +177,7 @@ describe("create-table and doctor", () => {
     const report = JSON.parse(result.stdout) as { problems: { problem: string; fix: string }[] };
     expect(report.problems).toContainEqual({
       problem: `table ${older} has no "runs" index: \`lambda-scheduler runs\` cannot list runs across schedules`,
-      fix: "add the global secondary index runs: partition runShard (S), sort scheduledAt (N), projection ALL (as template.yaml declares it)",
+      fix: "add the global secondary index runs: partition runShard (S), sort scheduledAt (N), projection INCLUDE job, expiresAt (as template.yaml declares it)",
     });
   });
 

@@ -3,6 +3,7 @@ import {
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   GetItemCommand,
+  QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, StoreError } from "../../src/errors.js";
@@ -297,6 +298,28 @@ describe("the DynamoDB store's runs index", () => {
       expect(await runShardOf(table, T0)).toBe(`RETRYING#${shardOf("s1", 4)}`);
       await store.startRun(aRun("s1", T0, { status: "RUNNING", startedAt: T0 }), startable);
       expect(await runShardOf(table, T0)).toBeUndefined();
+    });
+  });
+
+  it("copies only the keys, job and expiry to the index, and lists the whole run from the table", async () => {
+    await watched(async (table) => {
+      const { store, client, tableName } = table;
+      const error = { name: "Error", message: "boom", stack: "x".repeat(8_000) };
+      const expiresAt = Math.floor(Date.UTC(2030, 0, 1) / 1_000);
+      await store.createRun(aRun("s1", T0, { status: "FAILED", error, expiresAt }));
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: "runs",
+          KeyConditionExpression: "runShard = :shard",
+          ExpressionAttributeValues: { ":shard": { S: `FAILED#${shardOf("s1", 4)}` } },
+        }),
+      );
+      expect(Items.map((item) => Object.keys(item).sort())).toEqual([
+        ["expiresAt", "job", "pk", "runShard", "scheduledAt", "sk"],
+      ]);
+      const { items } = await store.queryRuns({ status: "FAILED" });
+      expect(items).toEqual([expect.objectContaining({ runId: aRun("s1", T0).runId, error })]);
     });
   });
 });

@@ -31,6 +31,27 @@ export interface DoctorReport {
 
 const errorName = (error: unknown): string => (error as { name?: string }).name ?? "";
 
+/** An index projection as DescribeTable and the schema spell it. */
+interface Projection {
+  readonly ProjectionType?: string;
+  readonly NonKeyAttributes?: readonly string[];
+}
+
+/** Whether a deployed index projects what the store expects (attributes in any order). */
+function sameProjection(found: Projection | undefined, want: Projection): boolean {
+  const attributes = (projection: Projection | undefined) =>
+    JSON.stringify([...(projection?.NonKeyAttributes ?? [])].sort());
+  return found?.ProjectionType === want.ProjectionType && attributes(found) === attributes(want);
+}
+
+/** A projection in words: "ALL", or "INCLUDE job, expiresAt". */
+function projectionText(projection: Projection): string {
+  const attributes = projection.NonKeyAttributes ?? [];
+  return attributes.length === 0
+    ? `${projection.ProjectionType}`
+    : `${projection.ProjectionType} ${attributes.join(", ")}`;
+}
+
 async function checkTable(table: string, report: DoctorReport): Promise<void> {
   const { DynamoDBClient, DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand } =
     await import("@aws-sdk/client-dynamodb");
@@ -71,10 +92,10 @@ async function checkTable(table: string, report: DoctorReport): Promise<void> {
       if (
         index !== undefined &&
         JSON.stringify(index.KeySchema) === JSON.stringify(wantIndex.KeySchema) &&
-        index.Projection?.ProjectionType === want.projection
+        sameProjection(index.Projection, wantIndex.Projection)
       ) {
         report.ok.push(
-          `index ${want.name} (${want.partitionKey}, ${want.sortKey}, all attributes)`,
+          `index ${want.name} (${want.partitionKey}, ${want.sortKey}, ${projectionText(wantIndex.Projection)})`,
         );
         return;
       }
@@ -83,8 +104,8 @@ async function checkTable(table: string, report: DoctorReport): Promise<void> {
         problem:
           index === undefined
             ? `table ${table} has no "${want.name}" index: ${without[want.name]}`
-            : `index "${want.name}" of ${table} is not keyed ${want.partitionKey}/${want.sortKey} with projection ${want.projection}`,
-        fix: `add the global secondary index ${want.name}: partition ${want.partitionKey} (${types[want.partitionKey]}), sort ${want.sortKey} (${types[want.sortKey]}), projection ALL (as template.yaml declares it)`,
+            : `index "${want.name}" of ${table} is not keyed ${want.partitionKey}/${want.sortKey} with projection ${projectionText(wantIndex.Projection)}`,
+        fix: `add the global secondary index ${want.name}: partition ${want.partitionKey} (${types[want.partitionKey]}), sort ${want.sortKey} (${types[want.sortKey]}), projection ${projectionText(wantIndex.Projection)} (as template.yaml declares it)`,
       });
     });
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));

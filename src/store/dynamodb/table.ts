@@ -45,7 +45,17 @@ export const SCHEDULE_TABLE = {
   },
   indexes: {
     due: { name: "due", partitionKey: "dueShard", sortKey: "dueAt", projection: "ALL" },
-    runs: { name: "runs", partitionKey: "runShard", sortKey: "scheduledAt", projection: "ALL" },
+    // Only what queryRuns filters on: a write that changes no key or projected attribute of an
+    // indexed run (its error, its unreported marker, a retry's count) writes nothing to the
+    // index, and what it does write is small, whatever the run's error stack weighs. A page
+    // then reads the whole runs from the table.
+    runs: {
+      name: "runs",
+      partitionKey: "runShard",
+      sortKey: "scheduledAt",
+      projection: "INCLUDE",
+      nonKeyAttributes: ["job", "expiresAt"],
+    },
   },
   ttlAttribute: "expiresAt",
   billingMode: "PAY_PER_REQUEST",
@@ -67,7 +77,10 @@ const keySchema = (partitionKey: string, sortKey: string) => [
 const indexSchema = (index: Index) => ({
   IndexName: index.name,
   KeySchema: keySchema(index.partitionKey, index.sortKey),
-  Projection: { ProjectionType: index.projection },
+  Projection:
+    "nonKeyAttributes" in index
+      ? { ProjectionType: index.projection, NonKeyAttributes: [...index.nonKeyAttributes] }
+      : { ProjectionType: index.projection },
 });
 
 /**
