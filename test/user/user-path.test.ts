@@ -12,7 +12,7 @@
  * the ones this repository's node_modules was installed with, so no network is needed beyond
  * the npm registry for anything missing from the cache.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -97,7 +97,7 @@ describe("a new user's project, from npm pack to a SUCCEEDED run on the emulator
     );
   }
 
-  it("packs, installs, scaffolds, builds, deploys, ticks and invokes", async () => {
+  it("packs, installs, scaffolds, builds, deploys, ticks, invokes and shows the dashboard", async () => {
     const { stdout: packed } = await run("npm", ["pack", "--pack-destination", work, "--silent"], {
       cwd: ROOT,
       env: projectEnv(),
@@ -187,5 +187,48 @@ describe("a new user's project, from npm pack to a SUCCEEDED run on the emulator
     expect(history).toEqual([
       expect.objectContaining({ status: "SUCCEEDED", result: { greeted: "world" } }),
     ]);
+
+    // The dashboard from the installed package: its page and assets ship in the tarball.
+    const origin = await startUi(["--table", table]);
+    try {
+      for (const path of ["/", "/assets/app.js", "/assets/style.css"]) {
+        expect((await fetch(`${origin.url}${path}`)).status).toBe(200);
+      }
+      const snapshot = (await (await fetch(`${origin.url}/api/snapshot`)).json()) as {
+        schedules: { id: string; lastRun?: { status: string } }[];
+      };
+      expect(snapshot.schedules.map((schedule) => schedule.id)).toEqual(["hello-every-minute"]);
+    } finally {
+      await origin.stop();
+    }
   }, 180_000);
+
+  /** Starts the installed `ui --port 0 ...args` and waits for the address it prints. */
+  async function startUi(args: readonly string[]) {
+    const bin = join(project, "node_modules/lambda-scheduler/bin/lambda-scheduler.js");
+    const child = spawn(process.execPath, [bin, "ui", "--port", "0", ...args], {
+      cwd: project,
+      env: projectEnv(),
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const closed = new Promise((resolve) => child.once("close", resolve));
+    const stop = async () => {
+      child.kill("SIGINT");
+      await closed;
+    };
+    try {
+      await expect.poll(() => output, { timeout: 15_000 }).toMatch(/^dashboard: http/m);
+    } catch (error) {
+      await stop();
+      throw new Error(`ui did not start: ${output}`, { cause: error });
+    }
+    const printed = /^dashboard: (http\S+)$/m.exec(output)?.[1] ?? "";
+    return { url: new URL(printed).origin, stop };
+  }
 });
