@@ -9,6 +9,13 @@ import type { Dispatcher, Envelope } from "../dispatch/types.js";
 import type { Logger } from "../logger.js";
 import { OVERLAP, type Overlap } from "../registry/types.js";
 import { RUN_STATUS, type RunRecord, type RunStatus, type ScheduleStore } from "../store/types.js";
+import {
+  type DeliveryScope,
+  INVOKE_OUTCOME,
+  type InvokeDeps,
+  type InvokeOutcome,
+  type InvokeResult,
+} from "./delivery.js";
 
 /** What the overlap policy makes of a new occurrence. */
 export type OverlapDecision =
@@ -97,7 +104,7 @@ function waitingOrStart(policy: Overlap, waiting: RunRecord | undefined): Overla
  * Reads the schedule's runs newest first down to this one (the runs skipped meanwhile, at most
  * 20).
  */
-export async function wakeBuffered(
+async function wakeBuffered(
   store: ScheduleStore,
   dispatcher: Dispatcher,
   envelope: Envelope,
@@ -141,5 +148,45 @@ export async function wakeBuffered(
     if (!failed.some((failure) => failure.runId === run.runId)) {
       log.info("sent the run that waited for this one", { waitingRunId: run.runId });
     }
+  }
+}
+
+/** Outcomes after which the run is no longer RUNNING (or was not, when a redelivery found it). */
+const LEFT_RUNNING: ReadonlySet<InvokeOutcome> = new Set([
+  INVOKE_OUTCOME.succeeded,
+  INVOKE_OUTCOME.failedRetry,
+  INVOKE_OUTCOME.failedFinal,
+  INVOKE_OUTCOME.duplicate,
+  INVOKE_OUTCOME.deadLetter,
+]);
+
+/**
+ * Under overlap `buffer-one`, sends the run that waits for this one once this one has ended. A
+ * redelivery that finds the run ended does it too: its runner may have stopped between its last
+ * write and the send. Never throws: the waiting run's own message is the fallback.
+ */
+export async function wakeWaiting(
+  deps: InvokeDeps,
+  scope: DeliveryScope,
+  envelope: Envelope,
+  result: InvokeResult,
+): Promise<void> {
+  const policy = envelope.overlap ?? deps.jobs.get(envelope.job)?.overlap;
+  if (policy !== OVERLAP.bufferOne || !LEFT_RUNNING.has(result.outcome)) return;
+  if (deps.dispatcher === undefined) {
+    scope.log.warn(
+      "overlap buffer-one has no dispatcher here: the run waiting for this one starts when its own message comes back",
+    );
+    return;
+  }
+  try {
+    await wakeBuffered(deps.store, deps.dispatcher, envelope, scope.log);
+  } catch (error) {
+    scope.log.warn(
+      "could not look for a run waiting for this one; its own message starts it later",
+      {
+        error,
+      },
+    );
   }
 }

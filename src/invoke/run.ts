@@ -15,7 +15,6 @@ import {
   UnknownJobError,
 } from "../errors.js";
 import type { JsonValue } from "../json.js";
-import { OVERLAP } from "../registry/types.js";
 import { boundedRunError } from "../run-errors.js";
 import { RUN_STATUS, type RunRecord, type RunStatus, type ScheduleRecord } from "../store/types.js";
 import { execute, keepsFailuresOnly } from "./attempt.js";
@@ -25,11 +24,10 @@ import {
   deliveryScope,
   INVOKE_OUTCOME,
   type InvokeDeps,
-  type InvokeOutcome,
   type InvokeResult,
   staleAfterMs,
 } from "./delivery.js";
-import { isLiveRunning, overlapDecision, wakeBuffered } from "./overlap.js";
+import { isLiveRunning, overlapDecision, wakeWaiting } from "./overlap.js";
 
 /**
  * Processes one delivery; see `createInvoker` for what it does. Its first write starts the run;
@@ -60,46 +58,6 @@ export async function processEnvelope(
       FAILURE_EVENT_TYPE.deliveryFailed,
     );
     throw error;
-  }
-}
-
-/** Outcomes after which the run is no longer RUNNING (or was not, when a redelivery found it). */
-const LEFT_RUNNING: ReadonlySet<InvokeOutcome> = new Set([
-  INVOKE_OUTCOME.succeeded,
-  INVOKE_OUTCOME.failedRetry,
-  INVOKE_OUTCOME.failedFinal,
-  INVOKE_OUTCOME.duplicate,
-  INVOKE_OUTCOME.deadLetter,
-]);
-
-/**
- * Under overlap `buffer-one`, sends the run that waits for this one once this one has ended. A
- * redelivery that finds the run ended does it too: its runner may have stopped between its last
- * write and the send. Never throws: the waiting run's own message is the fallback.
- */
-async function wakeWaiting(
-  deps: InvokeDeps,
-  scope: DeliveryScope,
-  envelope: Envelope,
-  result: InvokeResult,
-): Promise<void> {
-  const policy = envelope.overlap ?? deps.jobs.get(envelope.job)?.overlap;
-  if (policy !== OVERLAP.bufferOne || !LEFT_RUNNING.has(result.outcome)) return;
-  if (deps.dispatcher === undefined) {
-    scope.log.warn(
-      "overlap buffer-one has no dispatcher here: the run waiting for this one starts when its own message comes back",
-    );
-    return;
-  }
-  try {
-    await wakeBuffered(deps.store, deps.dispatcher, envelope, scope.log);
-  } catch (error) {
-    scope.log.warn(
-      "could not look for a run waiting for this one; its own message starts it later",
-      {
-        error,
-      },
-    );
   }
 }
 
