@@ -1,23 +1,15 @@
-/**
- * Local mode on a SQLite file, with real timers: schedules fire within the test, and survive a
- * restart. Each test stays well under 5 s.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSchedule, runNow } from "../../src/control/index.js";
 import {
   journalDispatcher,
   type LocalScheduler,
   openSqliteJournal,
-  type SqliteJournal,
   startLocalScheduler,
 } from "../../src/local/index.js";
 import { defineJob } from "../../src/registry/define.js";
 import { registryJobs } from "../../src/registry/registry.js";
 import { createSqliteStore } from "../../src/store/sqlite/store.js";
-import type { ScheduleStore } from "../../src/store/types.js";
+import { type Opened, until, useLocalFile } from "./local-file.js";
 
 const calls: { name: unknown; runId: string }[] = [];
 defineJob({
@@ -46,35 +38,20 @@ defineJob({
   },
 });
 
-let dir: string;
-let path: string;
-const open: { store: ScheduleStore; journal: SqliteJournal; scheduler?: LocalScheduler }[] = [];
+const file = useLocalFile("local-runner-");
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "local-runner-"));
-  path = join(dir, "dev.sqlite");
-});
-
-afterEach(async () => {
-  for (const { store, journal, scheduler } of open.splice(0)) {
-    await scheduler?.stop();
-    journal.close();
-    await store.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function start(lines: string[]): { store: ScheduleStore; scheduler: LocalScheduler } {
-  const store = createSqliteStore({ path });
-  const journal = openSqliteJournal(path);
+function start(lines: string[]): Opened & { scheduler: LocalScheduler } {
+  const store = createSqliteStore({ path: file.path() });
+  const journal = openSqliteJournal(file.path());
   const scheduler = startLocalScheduler({
     store,
     journal,
     write: (line) => lines.push(line),
     maxSleepMs: 200,
   });
-  open.push({ store, journal, scheduler });
-  return { store, scheduler };
+  const opened = { store, journal, scheduler };
+  file.keep(opened);
+  return opened;
 }
 
 /**
@@ -82,22 +59,14 @@ function start(lines: string[]): { store: ScheduleStore; scheduler: LocalSchedul
  * both, as a stopped process would.
  */
 async function leaveRunNow(id: string, name: string) {
-  const store = createSqliteStore({ path });
-  const journal = openSqliteJournal(path);
+  const store = createSqliteStore({ path: file.path() });
+  const journal = openSqliteJournal(file.path());
   await createSchedule(
     { id, job: "local-hello", expression: "0 0 1 1 *", firstRun: "scheduled", payload: { name } },
     { store, jobs: registryJobs },
   );
   const { run } = await runNow(id, { store, dispatcher: journalDispatcher(journal) });
   return { store, journal, run };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms = 4_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const runLines = (lines: readonly string[], id: string) =>
@@ -162,9 +131,7 @@ describe("local mode", () => {
       { store: first.store, jobs: registryJobs },
     );
     await until(() => runLines(lines, "greet").length >= 1);
-    await first.scheduler.stop();
-    await first.store.close();
-    open.splice(0);
+    await file.close(first);
     const before = lines.length;
 
     const second = start(lines);
@@ -222,7 +189,7 @@ describe("local mode", () => {
   });
 
   it("survives a queued message it cannot decode: dead-letters it, says why, and runs the rest", async () => {
-    const journal = openSqliteJournal(path);
+    const journal = openSqliteJournal(file.path());
     journal.add([{ id: "poison", body: "{not json", availableAt: 0, receiveCount: 0 }]);
     journal.close();
     const lines: string[] = [];
