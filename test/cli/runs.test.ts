@@ -62,11 +62,19 @@ describe("the runs, retry and cancel commands on the embedded store", () => {
     expect(result.stderr).toContain("no runs needing attention of job greet");
   });
 
-  it("refuses a status off the runs index with a usage error that names history", async () => {
-    const result = await cli.run(["runs", "--status", "succeeded"]);
-    expectExit(result, 2);
-    expect(result.stderr).toContain("lambda-scheduler history <id> --status succeeded");
-  });
+  it.each([
+    ["succeeded", "most runs end SUCCEEDED"],
+    ["running", "every run passes through RUNNING"],
+    ["buffered", "only as long as the run before it lasts"],
+  ])(
+    "refuses --status %s, off the runs index, with a usage error that says why and names history",
+    async (status, why) => {
+      const result = await cli.run(["runs", "--status", status]);
+      expectExit(result, 2);
+      expect(result.stderr).toContain(why);
+      expect(result.stderr).toContain(`lambda-scheduler history <id> --status ${status}`);
+    },
+  );
 
   it("refuses a run id that is not one, saying the form, and changes nothing", async () => {
     const result = await cli.run(["retry", "fragile@yesterday"]);

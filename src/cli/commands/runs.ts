@@ -27,10 +27,17 @@ interface RunsOptions {
   readonly since?: string;
 }
 
+/** Why a status is off the runs index, in words. */
+const NOT_INDEXED_BECAUSE: Partial<Record<RunStatus, string>> = {
+  RUNNING: "every run passes through RUNNING; indexing it would cost each run two writes",
+  SUCCEEDED: "most runs end SUCCEEDED; indexing it would cost each run a write",
+  BUFFERED: "a run waits under overlap buffer-one only as long as the run before it lasts",
+};
+
 const HELP = `
 Only runs in these statuses are listed: ${INDEXED_RUN_STATUSES.join(", ")}.
-RUNNING and SUCCEEDED runs are not on the index this command reads (indexing
-them would cost every run a write): list them per schedule with
+RUNNING, SUCCEEDED and BUFFERED runs are not on the index this command reads
+(indexing them would cost every run a write): list them per schedule with
 \`lambda-scheduler history <id> --status succeeded\`.`;
 
 /**
@@ -64,7 +71,7 @@ export function runsCommand(): Command {
     if (options.status !== undefined && !isIndexedRunStatus(options.status)) {
       usageError(
         self,
-        `--status ${options.status.toLowerCase()}: ${options.status} runs are not on the runs index (every run passes through RUNNING and most end SUCCEEDED; indexing them would cost each run a write). List them per schedule: lambda-scheduler history <id> --status ${options.status.toLowerCase()}`,
+        `--status ${options.status.toLowerCase()}: ${options.status} runs are not on the runs index (${NOT_INDEXED_BECAUSE[options.status] ?? "indexing them would cost each run a write"}). List them per schedule: lambda-scheduler history <id> --status ${options.status.toLowerCase()}`,
       );
     }
     let since: number | undefined;
