@@ -39,6 +39,8 @@ export interface DevOptions {
    */
   readonly ui?: {
     readonly port: number;
+    /** When `port` is taken, take any free one (and say so) rather than fail. Default false. */
+    readonly orAnyFreePort?: boolean;
     readonly host?: string;
     /** The dashboard's built page; default: the package's (tests pass one built from source). */
     readonly assetsDir?: string;
@@ -100,17 +102,28 @@ export async function runDev(options: DevOptions): Promise<void> {
       try {
         // Loaded only when asked for: local mode without the dashboard does not pay for it.
         const { startDashboard } = await import("../ui/server.js");
-        dashboard = await startDashboard({
-          store,
-          storeLabel: `local mode, SQLite ${db}`,
-          dispatcher: scheduler.dispatcher,
-          runNowNote: "run by this local scheduler",
-          port: options.ui.port,
-          ...(options.ui.host === undefined ? {} : { host: options.ui.host }),
-          ...(options.ui.assetsDir === undefined ? {} : { assetsDir: options.ui.assetsDir }),
-          onError: (error) =>
-            note(`dashboard: ${error instanceof Error ? error.message : String(error)}`),
-        });
+        const { ui } = options;
+        const serve = (port: number) =>
+          startDashboard({
+            store,
+            storeLabel: `local mode, SQLite ${db}`,
+            dispatcher: scheduler.dispatcher,
+            runNowNote: "run by this local scheduler",
+            port,
+            ...(ui.host === undefined ? {} : { host: ui.host }),
+            ...(ui.assetsDir === undefined ? {} : { assetsDir: ui.assetsDir }),
+            onError: (error) =>
+              note(`dashboard: ${error instanceof Error ? error.message : String(error)}`),
+          });
+        try {
+          dashboard = await serve(ui.port);
+        } catch (error) {
+          const taken = (error as Error)?.cause as NodeJS.ErrnoException | undefined;
+          if (ui.orAnyFreePort !== true || taken?.code !== "EADDRINUSE") throw error;
+          // A second `npm start`, or another program on the default port.
+          note(`dashboard: port ${ui.port} is in use; serving on a free port instead`);
+          dashboard = await serve(0);
+        }
       } catch (error) {
         // E.g. its port is taken: stop the scheduler cleanly before saying so.
         options.signal?.removeEventListener("abort", stop);

@@ -3,6 +3,7 @@
  * run now going through the local scheduler's own queue.
  */
 import { mkdtempSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,5 +75,42 @@ describe("dev --ui", () => {
     const scheduling = lines.findIndex((line) => line.startsWith("local scheduler running on "));
     expect(scheduling).toBeGreaterThanOrEqual(0);
     expect(lines.findIndex((line) => line.startsWith("dashboard: "))).toBeGreaterThan(scheduling);
+  });
+
+  it.each([
+    ["the default port, taken: serves on a free one and says so", true, "serves"],
+    ["a port the user chose, taken: stops and says so", false, "refuses"],
+  ])("on %s", async (_case, orAnyFreePort, outcome) => {
+    const { dir } = await buildAssets();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    const db = join(mkdtempSync(join(tmpdir(), "dev-ui-")), "schedules.db");
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const running = runDev({
+      jobs: "examples/index.ts",
+      db,
+      signal: controller.signal,
+      write: (line) => lines.push(line),
+      maxSleepMs: 200,
+      ui: { port, orAnyFreePort, assetsDir: dir },
+    });
+    try {
+      if (outcome === "refuses") {
+        await expect(running).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+        return;
+      }
+      const url = await until(() =>
+        lines.map((line) => /^dashboard: (http:\/\/\S+)$/.exec(line)?.[1]).find(Boolean),
+      );
+      expect(new URL(url).port).not.toBe(String(port));
+      expect(lines).toContain(`dashboard: port ${port} is in use; serving on a free port instead`);
+      expect((await fetch(`${new URL(url).origin}/api/snapshot`)).status).toBe(200);
+    } finally {
+      controller.abort();
+      await running.catch(() => undefined);
+      taken.close();
+    }
   });
 });

@@ -78,7 +78,12 @@ export function devCommand(): Command {
         ...(options.seed === undefined ? {} : { seed: options.seed }),
         ...(options.ui === undefined
           ? {}
-          : { ui: { port: options.ui === true ? DEFAULT_UI_PORT : options.ui } }),
+          : {
+              ui:
+                options.ui === true
+                  ? { port: DEFAULT_UI_PORT, orAnyFreePort: true }
+                  : { port: options.ui },
+            }),
         signal: controller.signal,
       });
     } finally {
