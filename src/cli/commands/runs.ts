@@ -2,7 +2,9 @@
  * `lambda-scheduler runs [--status S] [--job NAME] [--since 1h]`: runs of every schedule that
  * need a person (failed, retrying, missed, cancelled…), newest first, from the runs index.
  */
+
 import { Command, Option } from "commander";
+import { systemClock } from "../../clock.js";
 import { listRunsAcross } from "../../control/runs-across.js";
 import {
   INDEXED_RUN_STATUSES,
@@ -75,7 +77,8 @@ export function runsCommand(): Command {
       );
     }
     let since: number | undefined;
-    if (options.since !== undefined) since = Date.now() - parseDuration(options.since, "--since");
+    if (options.since !== undefined)
+      since = systemClock.now().getTime() - parseDuration(options.since, "--since");
     const { items, more } = await withStore(
       self,
       (store) =>
