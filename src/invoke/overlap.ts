@@ -38,6 +38,28 @@ const NEVER_STARTED: readonly RunStatus[] = [
 const PAGE = 5;
 const MAX_PAGES = 4;
 
+/**
+ * The schedule's runs newest first (scheduled strictly before `before`, when given), read a page
+ * of {@link PAGE} at a time as the caller goes on, at most {@link MAX_PAGES} pages.
+ */
+async function* newestRuns(
+  store: ScheduleStore,
+  scheduleId: string,
+  before?: number,
+): AsyncGenerator<RunRecord> {
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const { items, cursor: next } = await store.listRuns(scheduleId, {
+      limit: PAGE,
+      ...(before === undefined ? {} : { before }),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    yield* items;
+    if (next === undefined) return;
+    cursor = next;
+  }
+}
+
 /** Whether `run` is RUNNING under a runner that may still be alive. */
 export function isLiveRunning(run: RunRecord | undefined, staleBefore: number): run is RunRecord {
   return run?.status === RUN_STATUS.RUNNING && (run.startedAt ?? 0) >= staleBefore;
@@ -60,27 +82,17 @@ export async function overlapDecision(
 ): Promise<OverlapDecision> {
   if (policy === OVERLAP.allow) return { kind: "start" };
   let waiting: RunRecord | undefined;
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page += 1) {
-    const { items, cursor: next } = await store.listRuns(scheduleId, {
-      before: scheduledAt,
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    for (const run of items) {
-      if (NEVER_STARTED.includes(run.status)) continue;
-      if (run.status === RUN_STATUS.BUFFERED) {
-        if (run.updatedAt >= staleBefore) waiting ??= run;
-        continue;
-      }
-      if (!isLiveRunning(run, staleBefore)) return waitingOrStart(policy, waiting);
-      if (policy === OVERLAP.skip || waiting !== undefined) {
-        return { kind: "skip", blocker: run, ...(waiting === undefined ? {} : { waiting }) };
-      }
-      return { kind: "buffer", blocker: run };
+  for await (const run of newestRuns(store, scheduleId, scheduledAt)) {
+    if (NEVER_STARTED.includes(run.status)) continue;
+    if (run.status === RUN_STATUS.BUFFERED) {
+      if (run.updatedAt >= staleBefore) waiting ??= run;
+      continue;
     }
-    if (next === undefined) break;
-    cursor = next;
+    if (!isLiveRunning(run, staleBefore)) return waitingOrStart(policy, waiting);
+    if (policy === OVERLAP.skip || waiting !== undefined) {
+      return { kind: "skip", blocker: run, ...(waiting === undefined ? {} : { waiting }) };
+    }
+    return { kind: "buffer", blocker: run };
   }
   return waitingOrStart(policy, waiting);
 }
@@ -112,18 +124,9 @@ async function wakeBuffered(
 ): Promise<void> {
   const endedAt = Date.parse(envelope.scheduledAt);
   const waiting: RunRecord[] = [];
-  let cursor: string | undefined;
-  scan: for (let page = 0; page < MAX_PAGES; page += 1) {
-    const { items, cursor: next } = await store.listRuns(envelope.scheduleId, {
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    for (const run of items) {
-      if (run.scheduledAt <= endedAt) break scan;
-      if (run.status === RUN_STATUS.BUFFERED) waiting.push(run);
-    }
-    if (next === undefined) break;
-    cursor = next;
+  for await (const run of newestRuns(store, envelope.scheduleId)) {
+    if (run.scheduledAt <= endedAt) break;
+    if (run.status === RUN_STATUS.BUFFERED) waiting.push(run);
   }
   if (waiting.length === 0) return;
   const { manual: _manual, ...facts } = envelope;
