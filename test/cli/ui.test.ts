@@ -4,21 +4,11 @@
  * now goes to the stack's topic when given one and is refused, writing nothing, when not. Also
  * measures the idle process's memory (printed, not asserted: it depends on the machine).
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUiProcess } from "../support/ui-process.js";
 import { createInvocations, newTableEnvironment } from "./aws.js";
 import { CLI, type Cli, createCli, expectExit } from "./support.js";
-
-/** A running `ui` child process. */
-interface RunningUi {
-  readonly origin: string;
-  readonly token: string;
-  readonly pid: number;
-  readonly stderr: () => string;
-  /** Ctrl-C; resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
 
 /** The test runner's environment less what would pick a store or an AWS account. */
 function runnerEnvironment(): Record<string, string> {
@@ -31,41 +21,8 @@ function runnerEnvironment(): Record<string, string> {
 }
 
 /** Starts `ui --port 0 ...args` in the CLI's directory and waits for its address. */
-async function startUi(cli: Cli, args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, "ui", "--port", "0", ...args], {
-    cwd: cli.cwd,
-    env: { ...runnerEnvironment(), ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
-  const stop = async (): Promise<number | null> => {
-    child.kill("SIGINT");
-    return closed;
-  };
-  try {
-    await expect.poll(() => stdout, { timeout: 15_000 }).toMatch(/^dashboard: http/);
-  } catch (error) {
-    await stop();
-    throw new Error(`ui did not start: ${stderr}`, { cause: error });
-  }
-  const url = /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43})$/m.exec(stdout)?.[1];
-  expect(url).toBeDefined();
-  const parsed = new URL(url as string);
-  const running: RunningUi = {
-    origin: parsed.origin,
-    token: parsed.searchParams.get("token") ?? "",
-    pid: child.pid ?? 0,
-    stderr: () => stderr,
-    stop,
-  };
-  return running;
+function startUi(cli: Cli, args: readonly string[], env: Record<string, string> = {}) {
+  return startUiProcess(CLI, args, { cwd: cli.cwd, env: { ...runnerEnvironment(), ...env } });
 }
 
 async function getJson<T>(url: string): Promise<T> {

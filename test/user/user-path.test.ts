@@ -12,7 +12,7 @@
  * the ones this repository's node_modules was installed with, so no network is needed beyond
  * the npm registry for anything missing from the cache.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -34,6 +34,7 @@ import {
 } from "../deploy/stack.js";
 import { awsClientConfig, awsEndpoint, awsEnvironment } from "../support/aws.js";
 import { scheduledEvent, sqsEvent, sqsRecordFromMessage } from "../support/events.js";
+import { startUiProcess } from "../support/ui-process.js";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -69,10 +70,12 @@ describe("a new user's project, from npm pack to a SUCCEEDED run on the emulator
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   });
 
+  /** The installed CLI's entry point. */
+  const installedCli = () => join(project, "node_modules/lambda-scheduler/bin/lambda-scheduler.js");
+
   /** The installed CLI, run from the project the way `npx lambda-scheduler` would. */
   async function cli(...args: string[]): Promise<string> {
-    const bin = join(project, "node_modules/lambda-scheduler/bin/lambda-scheduler.js");
-    const { stdout } = await run(process.execPath, [bin, ...args], {
+    const { stdout } = await run(process.execPath, [installedCli(), ...args], {
       cwd: project,
       env: projectEnv(),
     });
@@ -189,46 +192,20 @@ describe("a new user's project, from npm pack to a SUCCEEDED run on the emulator
     ]);
 
     // The dashboard from the installed package: its page and assets ship in the tarball.
-    const origin = await startUi(["--table", table]);
+    const ui = await startUiProcess(installedCli(), ["--table", table], {
+      cwd: project,
+      env: projectEnv(),
+    });
     try {
       for (const path of ["/", "/assets/app.js", "/assets/style.css"]) {
-        expect((await fetch(`${origin.url}${path}`)).status).toBe(200);
+        expect((await fetch(`${ui.origin}${path}`)).status).toBe(200);
       }
-      const snapshot = (await (await fetch(`${origin.url}/api/snapshot`)).json()) as {
+      const snapshot = (await (await fetch(`${ui.origin}/api/snapshot`)).json()) as {
         schedules: { id: string; lastRun?: { status: string } }[];
       };
       expect(snapshot.schedules.map((schedule) => schedule.id)).toEqual(["hello-every-minute"]);
     } finally {
-      await origin.stop();
+      await ui.stop();
     }
   }, 180_000);
-
-  /** Starts the installed `ui --port 0 ...args` and waits for the address it prints. */
-  async function startUi(args: readonly string[]) {
-    const bin = join(project, "node_modules/lambda-scheduler/bin/lambda-scheduler.js");
-    const child = spawn(process.execPath, [bin, "ui", "--port", "0", ...args], {
-      cwd: project,
-      env: projectEnv(),
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const closed = new Promise((resolve) => child.once("close", resolve));
-    const stop = async () => {
-      child.kill("SIGINT");
-      await closed;
-    };
-    try {
-      await expect.poll(() => output, { timeout: 15_000 }).toMatch(/^dashboard: http/m);
-    } catch (error) {
-      await stop();
-      throw new Error(`ui did not start: ${output}`, { cause: error });
-    }
-    const printed = /^dashboard: (http\S+)$/m.exec(output)?.[1] ?? "";
-    return { url: new URL(printed).origin, stop };
-  }
 });
