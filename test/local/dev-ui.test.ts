@@ -21,27 +21,36 @@ async function until<T>(find: () => T | undefined, ms = 8_000): Promise<T> {
   }
 }
 
+/** `runDev` on a fresh file with the examples and `ui`, its lines kept, and how to stop it. */
+async function startDev(ui: { port: number; orAnyFreePort?: boolean }, seed?: string) {
+  const { dir } = await buildAssets();
+  const db = join(mkdtempSync(join(tmpdir(), "dev-ui-")), "schedules.db");
+  const lines: string[] = [];
+  const controller = new AbortController();
+  const running = runDev({
+    jobs: "examples/index.ts",
+    db,
+    ...(seed === undefined ? {} : { seed }),
+    signal: controller.signal,
+    write: (line) => lines.push(line),
+    maxSleepMs: 200,
+    ui: { ...ui, assetsDir: dir },
+  });
+  /** The dashboard address local mode printed. */
+  const address = () =>
+    until(() => lines.map((line) => /^dashboard: (http:\/\/\S+)$/.exec(line)?.[1]).find(Boolean));
+  return { db, lines, running, address, stop: () => controller.abort() };
+}
+
 describe("dev --ui", () => {
   it("prints the dashboard's address next to local mode's lines, and runs its run now", async () => {
-    const { dir } = await buildAssets();
-    const db = join(mkdtempSync(join(tmpdir(), "dev-ui-")), "schedules.db");
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runDev({
-      jobs: "examples/index.ts",
-      db,
-      seed: "examples/schedules.jsonl",
-      signal: controller.signal,
-      write: (line) => lines.push(line),
-      maxSleepMs: 200,
-      ui: { port: 0, assetsDir: dir },
-    });
+    const { db, lines, running, address, stop } = await startDev(
+      { port: 0 },
+      "examples/schedules.jsonl",
+    );
     try {
-      const url = await until(() =>
-        lines
-          .map((line) => /^dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(line)?.[1])
-          .find(Boolean),
-      );
+      const url = await address();
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/);
       const { origin, searchParams } = new URL(url);
       const snapshot = (await (await fetch(`${origin}/api/snapshot`)).json()) as {
         schedules: { id: string }[];
@@ -69,7 +78,7 @@ describe("dev --ui", () => {
         await store.close();
       }
     } finally {
-      controller.abort();
+      stop();
       await running;
     }
     const scheduling = lines.findIndex((line) => line.startsWith("local scheduler running on "));
@@ -81,34 +90,21 @@ describe("dev --ui", () => {
     ["the default port, taken: serves on a free one and says so", true, "serves"],
     ["a port the user chose, taken: stops and says so", false, "refuses"],
   ])("on %s", async (_case, orAnyFreePort, outcome) => {
-    const { dir } = await buildAssets();
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as AddressInfo;
-    const db = join(mkdtempSync(join(tmpdir(), "dev-ui-")), "schedules.db");
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runDev({
-      jobs: "examples/index.ts",
-      db,
-      signal: controller.signal,
-      write: (line) => lines.push(line),
-      maxSleepMs: 200,
-      ui: { port, orAnyFreePort, assetsDir: dir },
-    });
+    const { lines, running, address, stop } = await startDev({ port, orAnyFreePort });
     try {
       if (outcome === "refuses") {
         await expect(running).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
         return;
       }
-      const url = await until(() =>
-        lines.map((line) => /^dashboard: (http:\/\/\S+)$/.exec(line)?.[1]).find(Boolean),
-      );
+      const url = await address();
       expect(new URL(url).port).not.toBe(String(port));
       expect(lines).toContain(`dashboard: port ${port} is in use; serving on a free port instead`);
       expect((await fetch(`${new URL(url).origin}/api/snapshot`)).status).toBe(200);
     } finally {
-      controller.abort();
+      stop();
       await running.catch(() => undefined);
       taken.close();
     }
